@@ -1,0 +1,68 @@
+/**
+ * The service's error vocabulary. Every failure a caller can see is a {@link ServiceError} with a stable
+ * `code`, an HTTP `statusCode` and a `retriable` flag; `src/shared/http/response.ts` is the one place that
+ * turns errors into responses.
+ */
+
+/** A field-level problem, e.g. one zod issue. `field` is the path in dotted/bracket form. */
+export interface ErrorDetail {
+  field: string;
+  path: (string | number)[];
+  message: string;
+  code?: string;
+}
+
+export interface ServiceErrorOptions {
+  details?: ErrorDetail[];
+  retryAfterSeconds?: number;
+  cause?: unknown;
+}
+
+export abstract class ServiceError extends Error {
+  abstract readonly code: string;
+  abstract readonly statusCode: number;
+  abstract readonly retriable: boolean;
+  readonly details: ErrorDetail[];
+  /** Sent as `Retry-After` with 429, 503 and 504. */
+  readonly retryAfterSeconds: number | undefined;
+
+  constructor(message: string, options: ServiceErrorOptions = {}) {
+    super(message, { cause: options.cause });
+    this.name = new.target.name;
+    this.details = options.details ?? [];
+    this.retryAfterSeconds = options.retryAfterSeconds;
+  }
+}
+
+/** Builds a concrete error class for one code, so every code is declared in one line. */
+function errorClass(code: string, statusCode: number, retriable: boolean, retryAfterSeconds?: number) {
+  return class extends ServiceError {
+    readonly code = code;
+    readonly statusCode = statusCode;
+    readonly retriable = retriable;
+    constructor(message: string, options: ServiceErrorOptions = {}) {
+      super(message, { retryAfterSeconds, ...options });
+    }
+  };
+}
+
+// Caller mistakes (4xx).
+export const InvalidJsonError = errorClass('INVALID_JSON', 400, false);
+export const ValidationError = errorClass('VALIDATION_FAILED', 400, false);
+export const PartitionNotFoundError = errorClass('PARTITION_NOT_FOUND', 400, false);
+export const InvalidRecordError = errorClass('INVALID_RECORD', 400, false);
+export const ForbiddenError = errorClass('FORBIDDEN', 403, false);
+export const TopicNotAllowedError = errorClass('TOPIC_NOT_ALLOWED', 403, false);
+export const NotFoundError = errorClass('NOT_FOUND', 404, false);
+export const TopicNotFoundError = errorClass('TOPIC_NOT_FOUND', 404, false);
+export const MethodNotAllowedError = errorClass('METHOD_NOT_ALLOWED', 405, false);
+export const PayloadTooLargeError = errorClass('PAYLOAD_TOO_LARGE', 413, false);
+export const RecordTooLargeError = errorClass('RECORD_TOO_LARGE', 413, false);
+export const UnsupportedMediaTypeError = errorClass('UNSUPPORTED_MEDIA_TYPE', 415, false);
+export const ThrottledError = errorClass('THROTTLED', 429, true, 1);
+
+// The broker's or the service's side (5xx).
+export const InternalError = errorClass('INTERNAL_ERROR', 500, false);
+export const BrokerAuthenticationError = errorClass('BROKER_AUTHENTICATION_FAILED', 500, false);
+export const BrokerUnavailableError = errorClass('BROKER_UNAVAILABLE', 503, true, 1);
+export const BrokerTimeoutError = errorClass('BROKER_TIMEOUT', 504, true, 1);

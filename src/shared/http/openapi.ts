@@ -1,0 +1,98 @@
+/**
+ * The OpenAPI 3.1 document of the HTTP API, generated from the same zod schemas that validate requests.
+ * Each route is registered here once; a test checks real requests and responses against the document.
+ */
+import { OpenAPIRegistry, OpenApiGeneratorV31 } from '@asteasolutions/zod-to-openapi';
+import { z } from 'zod';
+import { ProducePartialResponse, ProduceRequest, ProduceResponse, TopicName } from '../produce/schema.js';
+import { ErrorResponse } from './schema.js';
+
+export const HealthResponse = z
+  .object({
+    status: z.literal('ok'),
+    kafka: z.object({ brokers: z.int(), controller: z.int().nullable(), clusterId: z.string() }),
+  })
+  .meta({ id: 'HealthResponse' });
+
+const errorContent = { 'application/json': { schema: ErrorResponse } };
+const errors = (...statuses: number[]) =>
+  Object.fromEntries(
+    statuses.map((status) => [
+      status,
+      { description: errorDescriptions[status] ?? 'Error', content: errorContent },
+    ]),
+  );
+const errorDescriptions: Record<number, string> = {
+  400: 'Invalid JSON, a schema violation (details name the fields), or a partition out of range',
+  403: 'The topic is outside the allowed pattern',
+  404: 'The topic does not exist (topics are never created by producing)',
+  413: "The body is over the limit, or a record is over the topic's max.message.bytes",
+  415: 'Content-Type is not application/json',
+  429: 'The broker is throttling; see Retry-After',
+  500: 'Unexpected; the request id identifies it in the logs',
+  503: 'The broker is unavailable; see Retry-After',
+  504: 'The broker did not answer in time; the outcome is unknown, so retrying may duplicate records',
+};
+
+function registry(): OpenAPIRegistry {
+  const routes = new OpenAPIRegistry();
+  routes.registerPath({
+    method: 'post',
+    path: '/v1/topics/{topic}/records',
+    operationId: 'produceRecords',
+    summary: 'Produce records to a topic',
+    request: {
+      params: z.object({ topic: TopicName }),
+      body: { required: true, content: { 'application/json': { schema: ProduceRequest } } },
+    },
+    responses: {
+      200: {
+        description: 'Every record was written',
+        content: { 'application/json': { schema: ProduceResponse } },
+      },
+      202: {
+        description: 'acks=none: sent, not acknowledged (offsets are null)',
+        content: { 'application/json': { schema: ProduceResponse } },
+      },
+      207: {
+        description: 'Some records were written and some not',
+        content: { 'application/json': { schema: ProducePartialResponse } },
+      },
+      ...errors(400, 403, 404, 413, 415, 429, 500, 503, 504),
+    },
+  });
+  routes.registerPath({
+    method: 'get',
+    path: '/v1/health',
+    operationId: 'health',
+    summary: 'Whether the Kafka broker answers',
+    responses: {
+      200: { description: 'The broker answers', content: { 'application/json': { schema: HealthResponse } } },
+      ...errors(500, 503, 504),
+    },
+  });
+  routes.registerPath({
+    method: 'get',
+    path: '/v1/openapi.json',
+    operationId: 'openapi',
+    summary: 'This document',
+    responses: {
+      200: { description: 'OpenAPI 3.1', content: { 'application/json': { schema: z.object({}).loose() } } },
+    },
+  });
+  return routes;
+}
+
+let document: ReturnType<OpenApiGeneratorV31['generateDocument']> | undefined;
+
+export function openApiDocument() {
+  document ??= new OpenApiGeneratorV31(registry().definitions).generateDocument({
+    openapi: '3.1.0',
+    info: {
+      title: 'Kafka Lambda runtime HTTP API',
+      version: '1',
+      description: 'Produce records to Kafka over HTTP and learn where each one landed.',
+    },
+  });
+  return document;
+}

@@ -1,0 +1,46 @@
+/**
+ * The one place that turns results and errors into HTTP responses. Every error body has one shape:
+ * `{"error":{"code","message","retriable","requestId","details"}}`; 5xx bodies never carry internals.
+ */
+import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { InternalError, ServiceError } from '../errors.js';
+
+export type HttpResponse = APIGatewayProxyStructuredResultV2 & { statusCode: number; body: string };
+
+export function jsonResponse(
+  statusCode: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): HttpResponse {
+  return {
+    statusCode,
+    headers: { 'content-type': 'application/json', ...headers },
+    body: JSON.stringify(body),
+  };
+}
+
+export function emptyResponse(statusCode: number, headers: Record<string, string> = {}): HttpResponse {
+  return { statusCode, headers, body: '' };
+}
+
+export function asServiceError(error: unknown): ServiceError {
+  return error instanceof ServiceError ? error : new InternalError('unexpected error', { cause: error });
+}
+
+export function errorBody(error: ServiceError, requestId: string) {
+  return {
+    error: {
+      code: error.code,
+      message: error.message,
+      retriable: error.retriable,
+      requestId,
+      details: error.details,
+    },
+  };
+}
+
+export function errorResponse(error: ServiceError, requestId: string): HttpResponse {
+  const headers: Record<string, string> = {};
+  if (error.retryAfterSeconds !== undefined) headers['retry-after'] = String(error.retryAfterSeconds);
+  return jsonResponse(error.statusCode, errorBody(error, requestId), headers);
+}

@@ -1,0 +1,164 @@
+/**
+ * The only module that constructs kafkajs objects. Everything else talks to Kafka through
+ * {@link KafkaConnection}, so the client library can be replaced in one place.
+ */
+import { GetBootstrapBrokersCommand, KafkaClient } from '@aws-sdk/client-kafka';
+import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { generateAuthToken } from 'aws-msk-iam-sasl-signer-js';
+import {
+  type Admin,
+  Kafka,
+  type KafkaConfig as KafkajsConfig,
+  type LogEntry,
+  logLevel,
+  type Producer,
+  type SASLOptions,
+} from 'kafkajs';
+import { z } from 'zod';
+import { logger } from '../logger.js';
+import type { KafkaAuth, KafkaConfig, SaslSource } from './config.js';
+
+/** Acknowledgement levels as the API names them, and as Kafka's produce request encodes them. */
+export const ACKS = { all: -1, leader: 1, none: 0 } as const;
+export type Acks = keyof typeof ACKS;
+
+const SaslSecret = z.object({ username: z.string().min(1), password: z.string().min(1) });
+
+async function readSaslSecret(source: SaslSource, region: string | undefined) {
+  if (source.kind === 'inline') return source;
+  const secrets = new SecretsManagerClient(region ? { region } : {});
+  const { SecretString } = await secrets.send(new GetSecretValueCommand({ SecretId: source.secretArn }));
+  const parsed = SaslSecret.safeParse(JSON.parse(SecretString ?? '{}'));
+  // The secret's content never goes into the message.
+  if (!parsed.success) throw new Error(`secret ${source.secretArn} must hold {"username","password"}`);
+  return parsed.data;
+}
+
+async function saslOptions(auth: KafkaAuth, region: string | undefined): Promise<SASLOptions | undefined> {
+  switch (auth.mechanism) {
+    case 'none':
+      return undefined;
+    case 'msk-iam':
+      // MSK IAM is SASL/OAUTHBEARER with a SigV4-signed token, refreshed by kafkajs on each reauthentication.
+      return {
+        mechanism: 'oauthbearer',
+        oauthBearerProvider: async () => ({
+          value: (await generateAuthToken({ region: auth.region })).token,
+        }),
+      };
+    case 'scram-sha-512':
+    case 'plain': {
+      const { username, password } = await readSaslSecret(auth.credentials, region);
+      return auth.mechanism === 'plain'
+        ? { mechanism: 'plain', username, password }
+        : { mechanism: 'scram-sha-512', username, password };
+    }
+  }
+}
+
+/** GetBootstrapBrokers, picking the broker string that matches the authentication mode. */
+async function discoverBrokers(config: KafkaConfig): Promise<string[]> {
+  const client = new KafkaClient(config.region ? { region: config.region } : {});
+  const answer = await client.send(new GetBootstrapBrokersCommand({ ClusterArn: config.mskClusterArn }));
+  const byAuth: Record<KafkaAuth['mechanism'], (string | undefined)[]> = {
+    'msk-iam': [answer.BootstrapBrokerStringSaslIam, answer.BootstrapBrokerStringPublicSaslIam],
+    'scram-sha-512': [answer.BootstrapBrokerStringSaslScram, answer.BootstrapBrokerStringPublicSaslScram],
+    plain: [answer.BootstrapBrokerStringTls],
+    none: config.tls ? [answer.BootstrapBrokerStringTls] : [answer.BootstrapBrokerString],
+  };
+  const brokers = byAuth[config.auth.mechanism].find(Boolean);
+  if (!brokers)
+    throw new Error(`cluster ${config.mskClusterArn} has no brokers for ${config.auth.mechanism}`);
+  return brokers.split(',');
+}
+
+// kafkajs logs every retried attempt as an error; the request's own log line carries the outcome.
+const kafkajsLevels: Record<number, 'error' | 'warn' | 'info' | 'debug'> = {
+  [logLevel.ERROR]: 'warn',
+  [logLevel.WARN]: 'warn',
+  [logLevel.INFO]: 'info',
+  [logLevel.DEBUG]: 'debug',
+};
+
+function logCreator() {
+  return ({ level, log }: LogEntry) => {
+    const { message, timestamp: _timestamp, logger: _name, ...rest } = log;
+    logger[kafkajsLevels[level] ?? 'info'](`kafkajs: ${message}`, rest);
+  };
+}
+
+async function kafkajsConfig(config: KafkaConfig): Promise<KafkajsConfig> {
+  let discovered: Promise<string[]> | undefined;
+  const sasl = await saslOptions(config.auth, config.region);
+  return {
+    clientId: config.clientId,
+    brokers:
+      config.brokers ??
+      (() => {
+        discovered ??= discoverBrokers(config).catch((error: unknown) => {
+          discovered = undefined;
+          throw error;
+        });
+        return discovered;
+      }),
+    ssl: config.tls,
+    ...(sasl ? { sasl } : {}),
+    connectionTimeout: config.connectionTimeoutMs,
+    requestTimeout: config.requestTimeoutMs,
+    // Bounded retries: a caller is waiting; the service's own deadline is the last word (see withDeadline).
+    retry: { retries: 3, initialRetryTime: 100, maxRetryTime: 2000 },
+    logLevel: logLevel.WARN,
+    logCreator,
+  };
+}
+
+/** A promise that is forgotten when it fails, so the next invocation tries again. */
+function lazily<T>(create: () => Promise<T>): () => Promise<T> {
+  let pending: Promise<T> | undefined;
+  return () => {
+    pending ??= create().catch((error: unknown) => {
+      pending = undefined;
+      throw error;
+    });
+    return pending;
+  };
+}
+
+/**
+ * Kafka clients for one container: created on first use, connected once, reused by every invocation.
+ * The idempotent producer serves `acks=all`; a plain one serves `leader` and `none`, which idempotence forbids.
+ */
+export class KafkaConnection {
+  readonly config: Readonly<KafkaConfig>;
+  private readonly kafka: () => Promise<Kafka>;
+  private readonly producers: Record<'idempotent' | 'plain', () => Promise<Producer>>;
+  readonly admin: () => Promise<Admin>;
+
+  constructor(config: Readonly<KafkaConfig>) {
+    this.config = config;
+    this.kafka = lazily(async () => new Kafka(await kafkajsConfig(config)));
+    const connected = <T extends { connect(): Promise<void> }>(create: (kafka: Kafka) => T) =>
+      lazily(async () => {
+        const client = create(await this.kafka());
+        await client.connect();
+        return client;
+      });
+    this.producers = {
+      idempotent: connected((kafka) =>
+        // Idempotence keeps kafkajs' own retries from writing duplicates; it needs one request in flight.
+        kafka.producer({
+          idempotent: true,
+          maxInFlightRequests: 1,
+          retry: { retries: 3 },
+          allowAutoTopicCreation: false,
+        }),
+      ),
+      plain: connected((kafka) => kafka.producer({ allowAutoTopicCreation: false })),
+    };
+    this.admin = connected((kafka) => kafka.admin());
+  }
+
+  producer(acks: Acks): Promise<Producer> {
+    return acks === 'all' ? this.producers.idempotent() : this.producers.plain();
+  }
+}

@@ -1,0 +1,117 @@
+/**
+ * Turns whatever the Kafka client throws into the service's error vocabulary (../errors.ts).
+ * Protocol error names follow Kafka's error table:
+ * https://kafka.apache.org/protocol#protocol_error_codes
+ */
+import {
+  BrokerAuthenticationError,
+  BrokerTimeoutError,
+  BrokerUnavailableError,
+  ForbiddenError,
+  InternalError,
+  InvalidRecordError,
+  PayloadTooLargeError,
+  ServiceError,
+  ThrottledError,
+  TopicNotFoundError,
+} from '../errors.js';
+
+type ErrorFactory = (message: string, cause: unknown) => ServiceError;
+
+const protocolErrors: Record<string, ErrorFactory> = {
+  UNKNOWN_TOPIC_OR_PARTITION: (_, cause) => new TopicNotFoundError('topic not found', { cause }),
+  MESSAGE_TOO_LARGE: (_, cause) =>
+    new PayloadTooLargeError('a record batch is larger than the topic accepts (max.message.bytes)', {
+      cause,
+    }),
+  RECORD_LIST_TOO_LARGE: (_, cause) =>
+    new PayloadTooLargeError('the records are larger than the broker accepts in one request', { cause }),
+  INVALID_TIMESTAMP: (_, cause) =>
+    new InvalidRecordError(
+      'a timestamp is outside the range the topic accepts (message.timestamp.*.max.ms)',
+      {
+        cause,
+      },
+    ),
+  INVALID_RECORD: (message, cause) =>
+    new InvalidRecordError(`the broker rejected a record: ${message}`, { cause }),
+  POLICY_VIOLATION: (message, cause) =>
+    new InvalidRecordError(`the broker's policy refused: ${message}`, { cause }),
+  TOPIC_AUTHORIZATION_FAILED: (_, cause) =>
+    new ForbiddenError('this service is not authorized to write to the topic', { cause }),
+  THROTTLING_QUOTA_EXCEEDED: (_, cause) =>
+    new ThrottledError('the broker is throttling this client', { cause }),
+  REQUEST_TIMED_OUT: (_, cause) => new BrokerTimeoutError('the broker did not answer in time', { cause }),
+  NOT_ENOUGH_REPLICAS: (_, cause) =>
+    new BrokerUnavailableError('not enough in-sync replicas to accept the write', { cause }),
+  NOT_ENOUGH_REPLICAS_AFTER_APPEND: (_, cause) =>
+    new BrokerUnavailableError('written to the leader but not enough in-sync replicas acknowledged it', {
+      cause,
+    }),
+  LEADER_NOT_AVAILABLE: (_, cause) =>
+    new BrokerUnavailableError('the partition has no leader right now', { cause }),
+  NOT_LEADER_FOR_PARTITION: (_, cause) =>
+    new BrokerUnavailableError('the partition leader moved; try again', { cause }),
+  NETWORK_EXCEPTION: (_, cause) => new BrokerUnavailableError('the broker connection failed', { cause }),
+  KAFKA_STORAGE_ERROR: (_, cause) =>
+    new BrokerUnavailableError('the broker could not store the records', { cause }),
+  SASL_AUTHENTICATION_FAILED: (_, cause) =>
+    new BrokerAuthenticationError('the service could not authenticate to Kafka', { cause }),
+  CLUSTER_AUTHORIZATION_FAILED: (_, cause) =>
+    new BrokerAuthenticationError('the service is not authorized on the Kafka cluster', { cause }),
+};
+
+const clientErrors: Record<string, ErrorFactory> = {
+  KafkaJSConnectionError: (_, cause) =>
+    new BrokerUnavailableError('the Kafka broker is unreachable', { cause }),
+  KafkaJSConnectionClosedError: (_, cause) =>
+    new BrokerUnavailableError('the Kafka broker closed the connection', { cause }),
+  KafkaJSBrokerNotFound: (_, cause) => new BrokerUnavailableError('no Kafka broker is available', { cause }),
+  KafkaJSNoBrokerAvailableError: (_, cause) =>
+    new BrokerUnavailableError('no Kafka broker is available', { cause }),
+  KafkaJSMetadataNotLoaded: (_, cause) =>
+    new BrokerUnavailableError('cluster metadata is not available', { cause }),
+  KafkaJSRequestTimeoutError: (_, cause) =>
+    new BrokerTimeoutError('the Kafka broker did not answer in time', { cause }),
+  KafkaJSTimeout: (_, cause) => new BrokerTimeoutError('the Kafka broker did not answer in time', { cause }),
+  KafkaJSLockTimeout: (_, cause) =>
+    new BrokerTimeoutError('the Kafka broker did not answer in time', { cause }),
+  KafkaJSSASLAuthenticationError: (_, cause) =>
+    new BrokerAuthenticationError('the service could not authenticate to Kafka', { cause }),
+};
+
+interface ClientErrorShape {
+  name?: string;
+  type?: string;
+  message?: string;
+  cause?: unknown;
+  originalError?: unknown;
+}
+
+/** kafkajs' error table predates THROTTLING_QUOTA_EXCEEDED (code 89) and reports it by number only. */
+function protocolType(error: ClientErrorShape): string | undefined {
+  if (error.type === 'KAFKAJS_UNKNOWN_ERROR_CODE' && /\b89\b/.test(error.message ?? '')) {
+    return 'THROTTLING_QUOTA_EXCEEDED';
+  }
+  return error.type;
+}
+
+/**
+ * Maps a Kafka client error (or anything else) to a {@link ServiceError}. Wrapped errors (retries exceeded)
+ * are unwrapped to the cause that decided the outcome. Unknown errors become a 500 whose message hides internals.
+ */
+export function fromKafkaError(error: unknown): ServiceError {
+  if (error instanceof ServiceError) return error;
+  let current: unknown = error;
+  for (let depth = 0; depth < 5 && current && typeof current === 'object'; depth++) {
+    const shape = current as ClientErrorShape;
+    const type = protocolType(shape);
+    const message = shape.message ?? '';
+    const byType = type ? protocolErrors[type] : undefined;
+    if (byType) return byType(message, error);
+    const byName = shape.name ? clientErrors[shape.name] : undefined;
+    if (byName) return byName(message, error);
+    current = shape.originalError ?? shape.cause;
+  }
+  return new InternalError('unexpected error', { cause: error });
+}

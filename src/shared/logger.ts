@@ -1,0 +1,6 @@
+/** The one structured JSON logger of the service (Powertools for AWS Lambda). */
+import { Logger } from '@aws-lambda-powertools/logger';
+
+export const logger = new Logger({
+  serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? 'kafka-lambda-runtime',
+});

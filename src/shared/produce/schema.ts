@@ -1,0 +1,150 @@
+/**
+ * The produce API's request and response: the single source of its types, its validation and its
+ * OpenAPI document (src/shared/http/openapi.ts).
+ */
+import { z } from 'zod';
+
+/** Kafka's topic name rule (org.apache.kafka.common.internals.Topic#validate). */
+export const TopicName = z
+  .string()
+  .min(1)
+  .max(249)
+  .regex(/^[a-zA-Z0-9._-]+$/, 'may contain only ASCII letters, digits, ".", "_" and "-"')
+  .refine((name) => name !== '.' && name !== '..', 'cannot be "." or ".."')
+  .meta({ id: 'TopicName', description: "A Kafka topic name (Kafka's rules)", example: 'events' });
+
+const Base64 = z.base64();
+
+export const BinaryValue = z
+  .strictObject({ base64: Base64 })
+  .meta({ id: 'BinaryValue', description: 'Bytes, base64-encoded' });
+
+const HeaderValue = z.union([z.string().meta({ description: 'UTF-8 text' }), BinaryValue]);
+
+export const Headers = z.record(z.string().min(1), z.union([HeaderValue, z.array(HeaderValue).min(1)])).meta({
+  id: 'Headers',
+  description:
+    'Header name to value; an array repeats the header in order. Values are UTF-8 text or {"base64"}.',
+  example: { 'content-type': 'application/json', trace: { base64: 'AAEC' } },
+});
+
+export const ValueFormat = z.enum(['json', 'string', 'binary']).meta({
+  description: 'json: any JSON value, written as UTF-8 JSON; string: UTF-8 text; binary: base64 bytes',
+});
+
+/** Epoch milliseconds, or an ISO-8601 date-time with an offset. */
+const Timestamp = z
+  .union([z.int().min(0).max(8_640_000_000_000_000), z.iso.datetime({ offset: true })])
+  .meta({ description: 'CreateTime: epoch milliseconds or ISO-8601; the time of the request when absent' });
+
+export const ProduceRecord = z
+  .strictObject({
+    key: z.unknown().optional().meta({ description: 'Absent or null: no key. Encoded by keyFormat.' }),
+    value: z.unknown().meta({ description: 'null is a tombstone. Encoded by valueFormat.' }),
+    headers: Headers.optional(),
+    partition: z.int().min(0).optional(),
+    timestamp: Timestamp.optional(),
+  })
+  .meta({ id: 'ProduceRecord' });
+
+export const Acks = z.enum(['all', 'leader', 'none']).meta({
+  description: 'all: every in-sync replica (idempotent producer); leader: the leader only; none: no answer',
+});
+
+export function produceRequestSchema(maxRecords: number) {
+  return z
+    .strictObject({
+      records: z.array(ProduceRecord).min(1).max(maxRecords),
+      keyFormat: ValueFormat.default('string'),
+      valueFormat: ValueFormat.default('json'),
+      acks: Acks.default('all'),
+      compression: z.enum(['none', 'gzip']).default('none'),
+    })
+    .superRefine((request, context) => {
+      request.records.forEach((record, index) => {
+        const check = (field: 'key' | 'value', format: z.infer<typeof ValueFormat>, data: unknown) => {
+          if (data === null || data === undefined || format === 'json') return;
+          const path = ['records', index, field];
+          if (format === 'string' && typeof data !== 'string') {
+            context.addIssue({
+              code: 'custom',
+              path,
+              message: `must be a string (${field}Format is string)`,
+            });
+          }
+          if (format === 'binary' && !(typeof data === 'string' && Base64.safeParse(data).success)) {
+            context.addIssue({ code: 'custom', path, message: `must be base64 (${field}Format is binary)` });
+          }
+        };
+        if (!('value' in record)) {
+          context.addIssue({
+            code: 'custom',
+            path: ['records', index, 'value'],
+            message: 'required (null for a tombstone)',
+          });
+        }
+        check('key', request.keyFormat, record.key);
+        check('value', request.valueFormat, record.value);
+      });
+    })
+    .meta({
+      id: 'ProduceRequest',
+      example: {
+        records: [
+          { key: 'user-42', value: { type: 'click', page: '/home' }, headers: { source: 'web' } },
+          { value: null, key: 'user-7' },
+        ],
+      },
+    });
+}
+
+/** The schema for documentation, at the default limit. */
+export const ProduceRequest = produceRequestSchema(500);
+export type ProduceRequest = z.infer<typeof ProduceRequest>;
+
+export const RecordError = z
+  .object({
+    code: z.string().meta({ example: 'BROKER_UNAVAILABLE' }),
+    status: z.int().meta({ description: 'The HTTP status this failure alone would have had', example: 503 }),
+    message: z.string(),
+    retriable: z.boolean(),
+  })
+  .meta({ id: 'RecordError' });
+
+export const WrittenRecord = z
+  .object({
+    partition: z.int(),
+    offset: z
+      .string()
+      .regex(/^\d+$/)
+      .nullable()
+      .meta({ description: 'A 64-bit offset as a string; null with acks=none (unknown)', example: '42' }),
+    timestamp: z.iso.datetime().meta({ description: 'CreateTime sent, or the LogAppendTime the broker set' }),
+  })
+  .meta({ id: 'WrittenRecord' });
+
+export const FailedRecord = z
+  .object({ partition: z.int().nullable(), error: RecordError })
+  .meta({ id: 'FailedRecord' });
+
+export const ProduceResponse = z.object({ topic: z.string(), records: z.array(WrittenRecord) }).meta({
+  id: 'ProduceResponse',
+  description: 'Every record was written: one entry per input record, in order',
+});
+
+export const ProducePartialResponse = z
+  .object({
+    topic: z.string(),
+    written: z.int(),
+    failed: z.int(),
+    records: z.array(z.union([WrittenRecord, FailedRecord])),
+  })
+  .meta({
+    id: 'ProducePartialResponse',
+    description: 'Some records were written and some not, in request order',
+  });
+
+export type WrittenRecord = z.infer<typeof WrittenRecord>;
+export type FailedRecord = z.infer<typeof FailedRecord>;
+export type ProduceResponse = z.infer<typeof ProduceResponse>;
+export type ProducePartialResponse = z.infer<typeof ProducePartialResponse>;

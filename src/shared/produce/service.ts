@@ -1,0 +1,150 @@
+/**
+ * Producing over HTTP: checks what can be checked before writing (topic name, allow-list, schema,
+ * partitions, record sizes), writes, and classifies the outcome. Never reports success for a record
+ * that was not acknowledged: 200 only when every record was written, 207 when some were.
+ */
+import {
+  type ErrorDetail,
+  PartitionNotFoundError,
+  RecordTooLargeError,
+  type ServiceError,
+  TopicNotAllowedError,
+} from '../errors.js';
+import { fieldName, parseWith } from '../http/request.js';
+import { type RecordWriter, singleRecordBatchBytes, type WriteResult } from '../kafka/writer.js';
+import type { ProduceConfig } from './config.js';
+import { encodeRecords } from './encode.js';
+import {
+  type FailedRecord,
+  type ProducePartialResponse,
+  type ProduceResponse,
+  produceRequestSchema,
+  TopicName,
+  type WrittenRecord,
+} from './schema.js';
+
+export type ProduceOutcome =
+  | { status: 200 | 202; body: ProduceResponse }
+  | { status: 207; body: ProducePartialResponse };
+
+function detail(path: (string | number)[], message: string): ErrorDetail {
+  return { field: fieldName(path), path, message };
+}
+
+function written(result: Extract<WriteResult, { ok: true }>): WrittenRecord {
+  return {
+    partition: result.partition,
+    offset: result.offset,
+    timestamp: new Date(result.timestamp).toISOString(),
+  };
+}
+
+function failed(result: Extract<WriteResult, { ok: false }>): FailedRecord {
+  const { error } = result;
+  return {
+    partition: result.partition,
+    error: { code: error.code, status: error.statusCode, message: error.message, retriable: error.retriable },
+  };
+}
+
+export class ProduceService {
+  private readonly requestSchema;
+
+  constructor(
+    private readonly writer: RecordWriter,
+    private readonly config: Readonly<ProduceConfig>,
+  ) {
+    this.requestSchema = produceRequestSchema(config.maxRecords);
+  }
+
+  get maxBodyBytes(): number {
+    return this.config.maxBodyBytes;
+  }
+
+  /** Validates the topic path parameter against Kafka's rules and the allow-list. */
+  checkTopic(topic: unknown): string {
+    const name = parseWith(TopicName, topic, ['topic']);
+    if (!this.config.allowedTopics.test(name)) {
+      throw new TopicNotAllowedError(`topic ${name} is not open to producers here`, {
+        details: [detail(['topic'], `does not match the allowed pattern`)],
+      });
+    }
+    return name;
+  }
+
+  async produce(topicParameter: unknown, body: unknown, now = Date.now()): Promise<ProduceOutcome> {
+    const topic = this.checkTopic(topicParameter);
+    const request = parseWith(this.requestSchema, body);
+    const records = encodeRecords(request, now);
+    const info = await this.writer.topicInfo(topic);
+
+    const badPartitions = records.flatMap((record, index) =>
+      record.partition !== undefined && record.partition >= info.partitionCount
+        ? [
+            detail(
+              ['records', index, 'partition'],
+              `topic ${topic} has partitions 0-${info.partitionCount - 1}`,
+            ),
+          ]
+        : [],
+    );
+    if (badPartitions.length > 0) {
+      throw new PartitionNotFoundError(`partition out of range for topic ${topic}`, {
+        details: badPartitions,
+      });
+    }
+    const tooLarge = records.flatMap((record, index) => {
+      const size = singleRecordBatchBytes(record);
+      return size > info.maxMessageBytes
+        ? [
+            detail(
+              ['records', index],
+              `${size} bytes as a batch; topic ${topic} accepts ${info.maxMessageBytes} (max.message.bytes)`,
+            ),
+          ]
+        : [];
+    });
+    if (tooLarge.length > 0) {
+      throw new RecordTooLargeError(`a record is larger than topic ${topic} accepts`, { details: tooLarge });
+    }
+
+    const results = await this.writer.write(topic, records, {
+      acks: request.acks,
+      compression: request.compression,
+      deadline: now + this.config.timeoutMs,
+    });
+    return classify(topic, results, request.acks === 'none');
+  }
+}
+
+function classify(topic: string, results: WriteResult[], unacknowledged: boolean): ProduceOutcome {
+  const failures = results.filter((result) => !result.ok);
+  if (failures.length === 0) {
+    const records = results.map((result) => written(result as Extract<WriteResult, { ok: true }>));
+    return { status: unacknowledged ? 202 : 200, body: { topic, records } };
+  }
+  if (failures.length === results.length) {
+    // Nothing was written: answer with the error itself, and say which record failed how.
+    const first = failures[0] as Extract<WriteResult, { ok: false }>;
+    throw withRecordDetails(first.error, results);
+  }
+  return {
+    status: 207,
+    body: {
+      topic,
+      written: results.length - failures.length,
+      failed: failures.length,
+      records: results.map((result) => (result.ok ? written(result) : failed(result))),
+    },
+  };
+}
+
+function withRecordDetails(error: ServiceError, results: WriteResult[]): ServiceError {
+  const details = results.flatMap((result, index) =>
+    result.ok || result.error === error
+      ? []
+      : [detail(['records', index], `${result.error.code}: ${result.error.message}`)],
+  );
+  error.details.push(...details);
+  return error;
+}
