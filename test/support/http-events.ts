@@ -1,0 +1,43 @@
+/** API Gateway HTTP API (payload v2) events for calling handlers in-process. */
+import { randomUUID } from 'node:crypto';
+import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
+
+export function httpEvent(options: {
+  method: string;
+  path: string;
+  routeKey?: string;
+  pathParameters?: Record<string, string>;
+  body?: unknown;
+  rawBody?: string;
+  headers?: Record<string, string>;
+  queryStringParameters?: Record<string, string>;
+}): APIGatewayProxyEventV2 {
+  const body = options.rawBody ?? (options.body === undefined ? undefined : JSON.stringify(options.body));
+  return {
+    version: '2.0',
+    routeKey: options.routeKey ?? `${options.method} ${options.path}`,
+    rawPath: options.path,
+    rawQueryString: new URLSearchParams(options.queryStringParameters ?? {}).toString(),
+    headers: { 'content-type': 'application/json', ...options.headers },
+    queryStringParameters: options.queryStringParameters,
+    pathParameters: options.pathParameters,
+    isBase64Encoded: false,
+    body,
+    requestContext: {
+      accountId: '123456789012',
+      apiId: 'local',
+      domainName: 'localhost',
+      domainPrefix: 'localhost',
+      requestId: randomUUID(),
+      routeKey: options.routeKey ?? `${options.method} ${options.path}`,
+      stage: '$default',
+      time: new Date().toUTCString(),
+      timeEpoch: Date.now(),
+      http: { method: options.method, path: options.path, protocol: 'HTTP/1.1', sourceIp: '127.0.0.1', userAgent: 'tests' },
+    },
+  };
+}
+
+export function lambdaContext(): Context {
+  return { awsRequestId: randomUUID() } as Context;
+}

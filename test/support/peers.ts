@@ -1,0 +1,79 @@
+/**
+ * Conformance peers we did not write: kafka-python (PyPI, in a venv under .cache) and the Apache Kafka
+ * CLI tools from the Maven jars. They keep our bytes, partitions and timestamps honest.
+ */
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { installKafka, repositoryRoot } from '../../infra/kafka/broker.js';
+
+const run = promisify(execFile);
+const venv = join(repositoryRoot, '.cache', 'python-peers');
+const python = join(venv, 'bin', 'python');
+
+let ready: Promise<void> | undefined;
+
+/** Creates the venv with kafka-python on first use (npm test needs no manual step). */
+function kafkaPython(): Promise<void> {
+  ready ??= (async () => {
+    if (existsSync(join(venv, 'installed'))) return;
+    await run('python3', ['-m', 'venv', venv]);
+    await run(join(venv, 'bin', 'pip'), ['install', '--quiet', 'kafka-python==3.0.12']);
+    await run('touch', [join(venv, 'installed')]);
+  })();
+  return ready;
+}
+
+export interface PeerRecord {
+  partition: number;
+  offset: number;
+  timestamp: number;
+  timestampType: number;
+  key: string | null;
+  value: string | null;
+  headers: [string, string | null][];
+}
+
+/** Every record of `topic` as kafka-python sees it, in partition then offset order. */
+export async function readWithKafkaPython(
+  bootstrap: string,
+  topic: string,
+  expected: number,
+  timeoutSeconds = 30,
+): Promise<PeerRecord[]> {
+  await kafkaPython();
+  const { stdout } = await run(
+    python,
+    [join(repositoryRoot, 'test', 'support', 'peers', 'consume.py'), bootstrap, topic, String(expected), String(timeoutSeconds)],
+    { maxBuffer: 256 * 1024 * 1024 },
+  );
+  return stdout
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => JSON.parse(line) as PeerRecord)
+    .sort((a, b) => a.partition - b.partition || a.offset - b.offset);
+}
+
+/** Produces `key\tvalue` lines with Apache Kafka's own console producer (the Java client). */
+export async function produceWithJavaClient(bootstrap: string, topic: string, lines: string[]): Promise<void> {
+  const { libs } = await installKafka();
+  const child = execFile('java', [
+    '-cp',
+    join(libs, '*'),
+    'org.apache.kafka.tools.ConsoleProducer',
+    '--bootstrap-server',
+    bootstrap,
+    '--topic',
+    topic,
+    '--property',
+    'parse.key=true',
+    '--property',
+    'key.separator=\t',
+  ]);
+  const exited = new Promise<void>((resolve, reject) =>
+    child.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`ConsoleProducer exited ${code}`)))),
+  );
+  child.stdin?.end(`${lines.join('\n')}\n`);
+  await exited;
+}
