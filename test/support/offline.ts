@@ -20,7 +20,13 @@ export async function startOffline(env: NodeJS.ProcessEnv, timeoutMs = 90_000): 
     ['offline', 'start', '--stage', 'local'],
     {
       cwd: repositoryRoot,
-      env: { ...process.env, ...env, HTTP_PORT: String(httpPort), LAMBDA_PORT: String(lambdaPort) },
+      env: {
+        ...process.env,
+        ...env,
+        HTTP_PORT: String(httpPort),
+        LAMBDA_PORT: String(lambdaPort),
+        ESBUILD_WORK_FOLDER: `.esbuild-test-${httpPort}`,
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
       detached: true,
     },
