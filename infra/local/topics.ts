@@ -3,8 +3,13 @@ import { KafkaConnection } from '../../src/shared/kafka/client.js';
 import { loadKafkaConfig } from '../../src/shared/kafka/config.js';
 import type { TopicDeclaration } from '../../src/shared/topics.js';
 
-export async function ensureTopics(bootstrap: string, declarations: readonly TopicDeclaration[]): Promise<string[]> {
-  const connection = new KafkaConnection(loadKafkaConfig({ KAFKA_BROKERS: bootstrap, KAFKA_CLIENT_ID: 'local-setup' }));
+export async function ensureTopics(
+  bootstrap: string,
+  declarations: readonly TopicDeclaration[],
+): Promise<string[]> {
+  const connection = new KafkaConnection(
+    loadKafkaConfig({ KAFKA_BROKERS: bootstrap, KAFKA_CLIENT_ID: 'local-setup' }),
+  );
   const admin = await connection.admin();
   try {
     const existing = new Set(await admin.listTopics());

@@ -45,7 +45,13 @@ export async function readWithKafkaPython(
   await kafkaPython();
   const { stdout } = await run(
     python,
-    [join(repositoryRoot, 'test', 'support', 'peers', 'consume.py'), bootstrap, topic, String(expected), String(timeoutSeconds)],
+    [
+      join(repositoryRoot, 'test', 'support', 'peers', 'consume.py'),
+      bootstrap,
+      topic,
+      String(expected),
+      String(timeoutSeconds),
+    ],
     { maxBuffer: 256 * 1024 * 1024 },
   );
   return stdout
@@ -56,7 +62,11 @@ export async function readWithKafkaPython(
 }
 
 /** Produces `key\tvalue` lines with Apache Kafka's own console producer (the Java client). */
-export async function produceWithJavaClient(bootstrap: string, topic: string, lines: string[]): Promise<void> {
+export async function produceWithJavaClient(
+  bootstrap: string,
+  topic: string,
+  lines: string[],
+): Promise<void> {
   const { libs } = await installKafka();
   const child = execFile('java', [
     '-cp',
@@ -72,7 +82,9 @@ export async function produceWithJavaClient(bootstrap: string, topic: string, li
     'key.separator=\t',
   ]);
   const exited = new Promise<void>((resolve, reject) =>
-    child.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`ConsoleProducer exited ${code}`)))),
+    child.once('exit', (code) =>
+      code === 0 ? resolve() : reject(new Error(`ConsoleProducer exited ${code}`)),
+    ),
   );
   child.stdin?.end(`${lines.join('\n')}\n`);
   await exited;

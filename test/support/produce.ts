@@ -1,0 +1,44 @@
+/** Builds produce handlers against the test broker, as functions/produce.ts does against the configured one. */
+import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import { KafkaRecordWriter } from '../../src/shared/kafka/writer.js';
+import { loadProduceConfig } from '../../src/shared/produce/config.js';
+import { createProduceHandler } from '../../src/shared/produce/http.js';
+import { ProduceService } from '../../src/shared/produce/service.js';
+import { httpEvent, lambdaContext } from './http-events.js';
+import { testConnection } from './kafka.js';
+
+export interface ProduceAnswer {
+  status: number;
+  headers: Record<string, string>;
+  body: any;
+}
+
+export function produceHandler(bootstrap: string, env: NodeJS.ProcessEnv = {}) {
+  const connection = testConnection(bootstrap, env);
+  const handler = createProduceHandler(
+    new ProduceService(new KafkaRecordWriter(connection), loadProduceConfig(env)),
+  );
+  const invoke = async (event: APIGatewayProxyEventV2): Promise<ProduceAnswer> => {
+    const response = await handler(event, lambdaContext());
+    return {
+      status: response.statusCode,
+      headers: (response.headers ?? {}) as Record<string, string>,
+      body: response.body ? JSON.parse(response.body) : undefined,
+    };
+  };
+  return {
+    invoke,
+    produce: (topic: string, body: unknown, headers: Record<string, string> = {}) =>
+      invoke(
+        httpEvent({
+          method: 'POST',
+          path: `/v1/topics/${topic}/records`,
+          routeKey: 'POST /v1/topics/{topic}/records',
+          pathParameters: { topic },
+          body,
+          headers,
+        }),
+      ),
+    connection,
+  };
+}

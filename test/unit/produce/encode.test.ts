@@ -1,0 +1,64 @@
+import { describe, expect, it } from 'vitest';
+import {
+  encodeData,
+  encodeHeaders,
+  encodeRecords,
+  toEpochMillis,
+} from '../../../src/shared/produce/encode.js';
+import { ProduceRequest } from '../../../src/shared/produce/schema.js';
+
+describe('encoding', () => {
+  it.each([
+    ['json object', { a: [1, 'é'] }, 'json', '{"a":[1,"é"]}'],
+    ['json string', 'text', 'json', '"text"'],
+    ['json number', 12.5, 'json', '12.5'],
+    ['json boolean', false, 'json', 'false'],
+    ['string', 'ünïcode ✓', 'string', 'ünïcode ✓'],
+    [
+      'binary',
+      Buffer.from([0, 255, 128]).toString('base64'),
+      'binary',
+      Buffer.from([0, 255, 128]).toString('latin1'),
+    ],
+  ] as const)('encodes a %s', (_, data, format, expected) => {
+    const bytes = encodeData(data, format);
+    expect(format === 'binary' ? bytes?.toString('latin1') : bytes?.toString('utf8')).toBe(expected);
+  });
+
+  it('keeps null and absent as no bytes (tombstone, no key)', () => {
+    expect(encodeData(null, 'json')).toBeNull();
+    expect(encodeData(undefined, 'string')).toBeNull();
+  });
+
+  it('encodes text, binary and repeated headers', () => {
+    expect(encodeHeaders({ a: 'x', b: { base64: 'AP8=' }, c: ['1', { base64: 'Ag==' }] })).toEqual({
+      a: [Buffer.from('x')],
+      b: [Buffer.from([0, 255])],
+      c: [Buffer.from('1'), Buffer.from([2])],
+    });
+  });
+
+  it('reads epoch milliseconds and ISO-8601 timestamps', () => {
+    expect(toEpochMillis(undefined, 99)).toBe(99);
+    expect(toEpochMillis(1234, 99)).toBe(1234);
+    expect(toEpochMillis('2026-01-01T00:00:00.250+01:00', 99)).toBe(Date.parse('2025-12-31T23:00:00.250Z'));
+  });
+
+  it('applies the request formats to every record', () => {
+    const request = ProduceRequest.parse({
+      keyFormat: 'json',
+      valueFormat: 'string',
+      records: [{ key: { id: 1 }, value: 'v', partition: 2 }],
+    });
+
+    const [record] = encodeRecords(request, 7);
+
+    expect(record).toEqual({
+      key: Buffer.from('{"id":1}'),
+      value: Buffer.from('v'),
+      headers: {},
+      partition: 2,
+      timestamp: 7,
+    });
+  });
+});
