@@ -17,7 +17,7 @@ if (brokers) {
   say(`using the Kafka cluster at ${brokers} (KAFKA_BROKERS)`);
 } else {
   const dataDir = join(repositoryRoot, '.local', 'kafka');
-  say('starting Apache Kafka on localhost:9092 (first run: resolving it from Maven Central)');
+  say('starting Apache Kafka on localhost:9092 (resolved from Maven Central on the first run)');
   const kafka = await startKafka({ port: Number(process.env.KAFKA_PORT ?? 9092), dataDir });
   brokers = `localhost:${kafka.port}`;
   stopKafka = kafka.stop;
@@ -46,6 +46,7 @@ async function shutdown(code: number): Promise<void> {
   process.exit(code);
 }
 
-process.once('SIGINT', () => void shutdown(0));
-process.once('SIGTERM', () => void shutdown(0));
+// Ctrl-C reaches every process of the group, and tsx relays it again: a second signal must not skip the cleanup.
+process.on('SIGINT', () => void shutdown(0));
+process.on('SIGTERM', () => void shutdown(0));
 offline.once('exit', (code) => void shutdown(code ?? 1));
