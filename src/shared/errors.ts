@@ -61,6 +61,19 @@ export const RecordTooLargeError = errorClass('RECORD_TOO_LARGE', 413, false);
 export const UnsupportedMediaTypeError = errorClass('UNSUPPORTED_MEDIA_TYPE', 415, false);
 export const ThrottledError = errorClass('THROTTLED', 429, true, 1);
 
+// Administration (src/shared/admin): caller mistakes and conflicts with the cluster's state.
+export const InvalidPartitionCountError = errorClass('INVALID_PARTITION_COUNT', 400, false);
+export const InvalidReplicationFactorError = errorClass('INVALID_REPLICATION_FACTOR', 400, false);
+export const InvalidTopicConfigError = errorClass('INVALID_CONFIG', 400, false);
+export const InvalidTopicError = errorClass('INVALID_TOPIC', 400, false);
+export const InvalidOffsetError = errorClass('INVALID_OFFSET', 400, false);
+export const InternalTopicError = errorClass('INTERNAL_TOPIC', 403, false);
+export const TopicDeletionDisabledError = errorClass('TOPIC_DELETION_DISABLED', 403, false);
+export const GroupNotFoundError = errorClass('GROUP_NOT_FOUND', 404, false);
+export const TopicExistsError = errorClass('TOPIC_EXISTS', 409, false);
+export const GroupNotEmptyError = errorClass('GROUP_NOT_EMPTY', 409, false);
+export const ConfigNotReadableError = errorClass('CONFIG_NOT_READABLE', 409, false);
+
 // The broker's or the service's side (5xx).
 export const InternalError = errorClass('INTERNAL_ERROR', 500, false);
 export const BrokerAuthenticationError = errorClass('BROKER_AUTHENTICATION_FAILED', 500, false);

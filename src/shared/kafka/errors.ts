@@ -8,12 +8,21 @@ import {
   BrokerTimeoutError,
   BrokerUnavailableError,
   ForbiddenError,
+  GroupNotEmptyError,
+  GroupNotFoundError,
   InternalError,
+  InvalidPartitionCountError,
   InvalidRecordError,
+  InvalidReplicationFactorError,
+  InvalidTopicConfigError,
+  InvalidTopicError,
   PayloadTooLargeError,
   ServiceError,
   ThrottledError,
+  TopicDeletionDisabledError,
+  TopicExistsError,
   TopicNotFoundError,
+  ValidationError,
 } from '../errors.js';
 
 type ErrorFactory = (message: string, cause: unknown) => ServiceError;
@@ -59,6 +68,37 @@ const protocolErrors: Record<string, ErrorFactory> = {
     new BrokerAuthenticationError('the service could not authenticate to Kafka', { cause }),
   CLUSTER_AUTHORIZATION_FAILED: (_, cause) =>
     new BrokerAuthenticationError('the service is not authorized on the Kafka cluster', { cause }),
+  // Administration. kafkajs drops the broker's free-text error_message, so Kafka's reason is the error
+  // code's own description, which kafkajs carries as the message.
+  TOPIC_ALREADY_EXISTS: (message, cause) => new TopicExistsError(`Kafka refused: ${message}`, { cause }),
+  INVALID_PARTITIONS: (message, cause) =>
+    new InvalidPartitionCountError(`Kafka refused the partition count: ${message}`, { cause }),
+  INVALID_REPLICATION_FACTOR: (message, cause) =>
+    new InvalidReplicationFactorError(`Kafka refused the replication factor: ${message}`, { cause }),
+  INVALID_REPLICA_ASSIGNMENT: (message, cause) =>
+    new InvalidReplicationFactorError(`Kafka refused the replica assignment: ${message}`, { cause }),
+  INVALID_CONFIG: (message, cause) =>
+    new InvalidTopicConfigError(`Kafka refused the configuration: ${message}`, { cause }),
+  INVALID_TOPIC_EXCEPTION: (message, cause) =>
+    new InvalidTopicError(`Kafka refused the topic: ${message}`, { cause }),
+  INVALID_REQUEST: (message, cause) =>
+    new ValidationError(`Kafka refused the request: ${message}`, { cause }),
+  INVALID_GROUP_ID: (message, cause) =>
+    new ValidationError(`Kafka refused the group id: ${message}`, { cause }),
+  TOPIC_DELETION_DISABLED: (_, cause) =>
+    new TopicDeletionDisabledError('topic deletion is disabled on the brokers (delete.topic.enable)', {
+      cause,
+    }),
+  NON_EMPTY_GROUP: (_, cause) => new GroupNotEmptyError('the consumer group has active members', { cause }),
+  GROUP_ID_NOT_FOUND: (_, cause) => new GroupNotFoundError('consumer group not found', { cause }),
+  GROUP_AUTHORIZATION_FAILED: (_, cause) =>
+    new ForbiddenError('this service is not authorized on the consumer group', { cause }),
+  GROUP_LOAD_IN_PROGRESS: (_, cause) =>
+    new BrokerUnavailableError('the group coordinator is loading', { cause }),
+  NOT_COORDINATOR_FOR_GROUP: (_, cause) =>
+    new BrokerUnavailableError('the group coordinator moved; try again', { cause }),
+  GROUP_COORDINATOR_NOT_AVAILABLE: (_, cause) =>
+    new BrokerUnavailableError('the group coordinator is not available', { cause }),
 };
 
 const clientErrors: Record<string, ErrorFactory> = {
@@ -86,6 +126,10 @@ interface ClientErrorShape {
   message?: string;
   cause?: unknown;
   originalError?: unknown;
+  /** KafkaJSAggregateError (CreateTopics). */
+  errors?: unknown[];
+  /** KafkaJSDeleteGroupsError. */
+  groups?: { error?: unknown }[];
 }
 
 /** kafkajs' error table predates THROTTLING_QUOTA_EXCEEDED (code 89) and reports it by number only. */
@@ -111,7 +155,7 @@ export function fromKafkaError(error: unknown): ServiceError {
     if (byType) return byType(message, error);
     const byName = shape.name ? clientErrors[shape.name] : undefined;
     if (byName) return byName(message, error);
-    current = shape.originalError ?? shape.cause;
+    current = shape.originalError ?? shape.cause ?? shape.errors?.[0] ?? shape.groups?.[0]?.error;
   }
   return new InternalError('unexpected error', { cause: error });
 }

@@ -1,0 +1,29 @@
+/** Settings of the administration API, from the environment (docs/admin-api.md: configuration). */
+import { z } from 'zod';
+import { parseEnvironment } from '../config.js';
+
+const AdminEnvironment = z.object({
+  // Off unless a stage turns it on (serverless.yml param adminAllowTopicDeletion): deletion is not undoable.
+  ADMIN_ALLOW_TOPIC_DELETION: z
+    .enum(['true', 'false'])
+    .default('false')
+    .transform((value) => value === 'true'),
+  ADMIN_MAX_BODY_BYTES: z.coerce.number().int().min(1).default(65_536),
+  // Below the function timeout (29 s): an offsets reset joins the group, which takes a few seconds.
+  ADMIN_TIMEOUT_MS: z.coerce.number().int().min(100).default(20_000),
+});
+
+export interface AdminConfig {
+  allowTopicDeletion: boolean;
+  maxBodyBytes: number;
+  timeoutMs: number;
+}
+
+export function loadAdminConfig(env: NodeJS.ProcessEnv = process.env): Readonly<AdminConfig> {
+  const parsed = parseEnvironment(AdminEnvironment, env);
+  return Object.freeze({
+    allowTopicDeletion: parsed.ADMIN_ALLOW_TOPIC_DELETION,
+    maxBodyBytes: parsed.ADMIN_MAX_BODY_BYTES,
+    timeoutMs: parsed.ADMIN_TIMEOUT_MS,
+  });
+}

@@ -1,0 +1,79 @@
+/**
+ * Topic configs: how Kafka reports them, and the merge behind `PATCH /v1/topics/{topic}/configs`.
+ * Pure functions, so the merge rules are unit-tested without a broker.
+ */
+import { ConfigNotReadableError } from '../errors.js';
+import type { ConfigEntry, PatchConfigsRequest } from './schema.js';
+
+/** Kafka's ConfigSource (DescribeConfigs v1+): https://kafka.apache.org/protocol#The_Messages_DescribeConfigs */
+export const CONFIG_SOURCE = {
+  UNKNOWN: 0,
+  TOPIC_CONFIG: 1,
+  DYNAMIC_BROKER_CONFIG: 2,
+  DYNAMIC_DEFAULT_BROKER_CONFIG: 3,
+  STATIC_BROKER_CONFIG: 4,
+  DEFAULT_CONFIG: 5,
+} as const;
+
+export interface DescribedConfig {
+  configName: string;
+  configValue: string | null;
+  configSource: number;
+  isDefault: boolean;
+  isSensitive: boolean;
+  readOnly: boolean;
+}
+
+export function sourceOf(entry: Pick<DescribedConfig, 'configSource' | 'isDefault'>): ConfigEntry['source'] {
+  switch (entry.configSource) {
+    case CONFIG_SOURCE.TOPIC_CONFIG:
+      return 'override';
+    case CONFIG_SOURCE.DYNAMIC_BROKER_CONFIG:
+    case CONFIG_SOURCE.DYNAMIC_DEFAULT_BROKER_CONFIG:
+    case CONFIG_SOURCE.STATIC_BROKER_CONFIG:
+      return 'broker';
+    default:
+      return entry.isDefault ? 'default' : 'override';
+  }
+}
+
+export function toConfigEntry(entry: DescribedConfig): ConfigEntry {
+  return {
+    name: entry.configName,
+    value: entry.isSensitive ? null : entry.configValue,
+    source: sourceOf(entry),
+    sensitive: entry.isSensitive,
+    readOnly: entry.readOnly,
+  };
+}
+
+/**
+ * The topic's own overrides (source = topic), the only configs AlterConfigs writes. A sensitive override
+ * cannot be read back, so it could not be written back either: refuse rather than erase it.
+ */
+export function currentOverrides(entries: readonly ConfigEntry[]): Record<string, string> {
+  const overrides: Record<string, string> = {};
+  for (const entry of entries) {
+    if (entry.source !== 'override') continue;
+    if (entry.value === null) {
+      throw new ConfigNotReadableError(
+        `override ${entry.name} is sensitive and cannot be read back, so it cannot be preserved by a PATCH`,
+      );
+    }
+    overrides[entry.name] = entry.value;
+  }
+  return overrides;
+}
+
+/**
+ * Incremental semantics over a full replacement: every current override survives unless the patch sets
+ * or deletes it. Deleting a name that is not overridden changes nothing.
+ */
+export function mergeOverrides(
+  current: Readonly<Record<string, string>>,
+  patch: Pick<PatchConfigsRequest, 'set' | 'delete'>,
+): Record<string, string> {
+  const merged: Record<string, string> = { ...current, ...patch.set };
+  for (const name of patch.delete) delete merged[name];
+  return merged;
+}
