@@ -4,6 +4,7 @@
  */
 import { OpenAPIRegistry, OpenApiGeneratorV31 } from '@asteasolutions/zod-to-openapi';
 import { z } from 'zod';
+import { registerAdminRoutes } from '../admin/openapi.js';
 import { ProducePartialResponse, ProduceRequest, ProduceResponse, TopicName } from '../produce/schema.js';
 import { ErrorResponse } from './schema.js';
 
@@ -80,6 +81,7 @@ function registry(): OpenAPIRegistry {
       200: { description: 'OpenAPI 3.1', content: { 'application/json': { schema: z.object({}).loose() } } },
     },
   });
+  registerAdminRoutes(routes);
   return routes;
 }
 
