@@ -13,7 +13,7 @@ import {
   InvalidOffsetError,
   InvalidPartitionCountError,
   PartitionNotFoundError,
-  type ServiceError,
+  ServiceError,
   TopicDeletionDisabledError,
   TopicExistsError,
   TopicNotFoundError,
@@ -79,14 +79,28 @@ export class AdminService {
     return parseWith(GroupId, group, ['group']);
   }
 
-  /** One deadline for all the Kafka calls of a request; every failure leaves as a ServiceError. */
+  /**
+   * One deadline for all the Kafka calls of a request; every failure leaves as a ServiceError. A "topic
+   * not found" that no request of ours confirmed means the admin's metadata names a topic someone deleted
+   * (see KafkaConnection.resetAdmin): replace the admin and try once more.
+   */
   private async withAdmin<T>(operation: (admin: Admin) => Promise<T>): Promise<T> {
     const deadline = Date.now() + this.config.timeoutMs;
+    const attempt = async () => {
+      try {
+        const admin = await withDeadline(this.connection.admin(), deadline);
+        return await withDeadline(operation(admin), deadline);
+      } catch (error) {
+        throw fromKafkaError(error);
+      }
+    };
     try {
-      const admin = await withDeadline(this.connection.admin(), deadline);
-      return await withDeadline(operation(admin), deadline);
+      return await attempt();
     } catch (error) {
-      throw fromKafkaError(error);
+      if (!(error instanceof TopicNotFoundError) || confirmedMissing.has(error)) throw error;
+      logger.warn('admin metadata names a deleted topic; reconnecting', { error: error.message });
+      await this.connection.resetAdmin();
+      return attempt();
     }
   }
 
@@ -407,19 +421,23 @@ async function topicPartitions(admin: Admin, name: string) {
   try {
     const { topics } = await admin.fetchTopicMetadata({ topics: [name] });
     const topic = topics.find((candidate) => candidate.name === name);
-    if (!topic) throw new TopicNotFoundError(`topic ${name} not found`);
+    if (!topic) throw new TopicNotFoundError(`topic ${name}`);
     return topic.partitions;
   } catch (error) {
     throw withTopic(error, name);
   }
 }
 
-/** Names the topic in a 404 (Kafka's UNKNOWN_TOPIC_OR_PARTITION does not). */
+/** 404s that a request about that very topic confirmed (not a stale admin's). */
+const confirmedMissing = new WeakSet<ServiceError>();
+
+/** Names the topic in a confirmed 404 (Kafka's UNKNOWN_TOPIC_OR_PARTITION does not). */
 function withTopic(error: unknown, name: string): unknown {
   const mapped = fromKafkaError(error);
-  return mapped instanceof TopicNotFoundError
-    ? new TopicNotFoundError(`topic ${name} not found`, { cause: error })
-    : mapped;
+  if (!(mapped instanceof TopicNotFoundError)) return mapped;
+  const missing = new TopicNotFoundError(`topic ${name} not found`, { cause: error });
+  confirmedMissing.add(missing);
+  return missing;
 }
 
 async function topicConfigs(admin: Admin, name: string): Promise<ConfigEntry[]> {
@@ -440,7 +458,13 @@ async function logEndOffsets(admin: Admin, topic: string) {
   try {
     return await admin.fetchTopicOffsets(topic);
   } catch (error) {
-    if (fromKafkaError(error) instanceof TopicNotFoundError) return [];
+    if (!(fromKafkaError(error) instanceof TopicNotFoundError)) throw error;
+    // Gone indeed, or a stale admin (then the original error leads withAdmin to reconnect).
+    try {
+      await topicPartitions(admin, topic);
+    } catch (missing) {
+      if (missing instanceof ServiceError && confirmedMissing.has(missing)) return [];
+    }
     throw error;
   }
 }

@@ -133,6 +133,12 @@ export class KafkaConnection {
   private readonly kafka: () => Promise<Kafka>;
   private readonly producers: Record<'idempotent' | 'plain', () => Promise<Producer>>;
   readonly admin: () => Promise<Admin>;
+  /**
+   * Disconnects and forgets the admin; the next `admin()` connects a fresh one. kafkajs puts every topic an
+   * admin has read offsets of into all its later metadata requests, so once another client deletes such a
+   * topic, each of them fails with UNKNOWN_TOPIC_OR_PARTITION until the admin is replaced.
+   */
+  readonly resetAdmin: () => Promise<void>;
 
   constructor(config: Readonly<KafkaConfig>) {
     this.config = config;
@@ -155,7 +161,16 @@ export class KafkaConnection {
       ),
       plain: connected((kafka) => kafka.producer({ allowAutoTopicCreation: false })),
     };
-    this.admin = connected((kafka) => kafka.admin());
+    const newAdmin = () => connected((kafka) => kafka.admin());
+    let admin = newAdmin();
+    this.admin = () => admin();
+    this.resetAdmin = async () => {
+      const previous = admin;
+      admin = newAdmin();
+      await previous()
+        .then((stale) => stale.disconnect())
+        .catch(() => undefined);
+    };
   }
 
   producer(acks: Acks): Promise<Producer> {
