@@ -189,7 +189,23 @@ export class AdminService {
         body: { name: request.name, ...created, configs: request.configs, validateOnly: true },
       };
     }
-    return { status: 201, body: await this.describeTopic(request.name) };
+    return { status: 201, body: await this.describeNewTopic(request.name) };
+  }
+
+  /**
+   * Right after creation the partition leaders may not serve ListOffsets yet (NOT_LEADER_OR_FOLLOWER while
+   * the new metadata propagates); the topic exists, so answering 503 would invite a retry that gets 409.
+   */
+  private async describeNewTopic(name: string): Promise<TopicDetail> {
+    const deadline = Date.now() + Math.min(5_000, this.config.timeoutMs);
+    for (let delay = 50; ; delay = Math.min(delay * 2, 500)) {
+      try {
+        return await this.describeTopic(name);
+      } catch (error) {
+        if (!(error instanceof ServiceError && error.retriable) || Date.now() + delay > deadline) throw error;
+        await new Promise((resolve) => setTimeout(resolve, delay));
+      }
+    }
   }
 
   async describeTopic(topic: unknown): Promise<TopicDetail> {
