@@ -5,18 +5,18 @@
 import { GetBootstrapBrokersCommand, KafkaClient } from '@aws-sdk/client-kafka';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { generateAuthToken } from 'aws-msk-iam-sasl-signer-js';
-import {
-  type Admin,
-  Kafka,
-  type KafkaConfig as KafkajsConfig,
-  type LogEntry,
-  logLevel,
-  type Producer,
-  type SASLOptions,
+import type {
+  Admin,
+  Kafka as KafkaClientType,
+  KafkaConfig as KafkajsConfig,
+  LogEntry,
+  Producer,
+  SASLOptions,
 } from 'kafkajs';
 import { z } from 'zod';
 import { logger } from '../logger.js';
 import type { KafkaAuth, KafkaConfig, SaslSource } from './config.js';
+import { Kafka, logLevel } from './kafkajs.js';
 
 /** Acknowledgement levels as the API names them, and as Kafka's produce request encodes them. */
 export const ACKS = { all: -1, leader: 1, none: 0 } as const;
@@ -130,7 +130,7 @@ function lazily<T>(create: () => Promise<T>): () => Promise<T> {
  */
 export class KafkaConnection {
   readonly config: Readonly<KafkaConfig>;
-  private readonly kafka: () => Promise<Kafka>;
+  private readonly kafka: () => Promise<KafkaClientType>;
   private readonly producers: Record<'idempotent' | 'plain', () => Promise<Producer>>;
   readonly admin: () => Promise<Admin>;
   /**
@@ -143,7 +143,7 @@ export class KafkaConnection {
   constructor(config: Readonly<KafkaConfig>) {
     this.config = config;
     this.kafka = lazily(async () => new Kafka(await kafkajsConfig(config)));
-    const connected = <T extends { connect(): Promise<void> }>(create: (kafka: Kafka) => T) =>
+    const connected = <T extends { connect(): Promise<void> }>(create: (kafka: KafkaClientType) => T) =>
       lazily(async () => {
         const client = create(await this.kafka());
         await client.connect();

@@ -8,17 +8,12 @@
  * success of another; records of one partition are split in order into chunks under the topic's
  * max.message.bytes, and a failed chunk stops that partition so nothing is written out of order.
  */
-import {
-  CompressionTypes,
-  ConfigResourceTypes,
-  type Message,
-  Partitioners,
-  type PartitionMetadata,
-} from 'kafkajs';
+import type { Message, PartitionMetadata } from 'kafkajs';
 import { type ServiceError, TopicNotFoundError } from '../errors.js';
 import { ACKS, type Acks, type KafkaConnection } from './client.js';
 import { withDeadline } from './deadline.js';
 import { fromKafkaError } from './errors.js';
+import { CompressionTypes, ConfigResourceTypes, Partitioners } from './kafkajs.js';
 
 export interface OutgoingRecord {
   key: Buffer | null;
