@@ -8,10 +8,10 @@ import { rm } from 'node:fs/promises';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { Kafka, logLevel } from 'kafkajs';
 import { startKafka } from '../infra/kafka/broker.js';
+import { startOffline } from '../test/support/offline.js';
 import { bundle } from './bundle.js';
 import { load } from './http.js';
 import type { Sample, Sender } from './inprocess.js';
-import { startOffline } from './offline.js';
 import { makeBatches, VALUE_BYTES } from './payload.js';
 import { fixed, median, percentile, table, thousands } from './stats.js';
 
