@@ -1,5 +1,5 @@
 /** Settings of the administration API, from the environment (docs/admin-api.md: configuration). */
-import { z } from 'zod';
+import * as z from 'zod';
 import { parseEnvironment } from '../config.js';
 
 const AdminEnvironment = z.object({

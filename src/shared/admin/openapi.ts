@@ -1,6 +1,6 @@
 /** The administration routes in the OpenAPI document (src/shared/http/openapi.ts calls this once). */
 import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
-import { z } from 'zod';
+import * as z from 'zod';
 import { ErrorResponse } from '../http/schema.js';
 import {
   AddPartitionsRequest,

@@ -2,7 +2,7 @@
  * The administration API's requests and responses: the single source of its types, its validation and
  * its OpenAPI document (src/shared/http/openapi.ts). Offsets are strings: Kafka's are 64-bit.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { TopicName } from '../produce/schema.js';
 
 export { TopicName };

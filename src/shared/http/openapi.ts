@@ -3,7 +3,7 @@
  * Each route is registered here once; a test checks real requests and responses against the document.
  */
 import { OpenAPIRegistry, OpenApiGeneratorV31 } from '@asteasolutions/zod-to-openapi';
-import { z } from 'zod';
+import * as z from 'zod';
 import { registerAdminRoutes } from '../admin/openapi.js';
 import { ProducePartialResponse, ProduceRequest, ProduceResponse, TopicName } from '../produce/schema.js';
 import { ErrorResponse } from './schema.js';

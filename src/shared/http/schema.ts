@@ -1,5 +1,5 @@
 /** Schemas shared by every HTTP route: the one error body. */
-import { z } from 'zod';
+import * as z from 'zod';
 
 export const ErrorDetail = z
   .object({

@@ -13,7 +13,7 @@ import type {
   Producer,
   SASLOptions,
 } from 'kafkajs';
-import { z } from 'zod';
+import * as z from 'zod';
 import { logger } from '../logger.js';
 import type { KafkaAuth, KafkaConfig, SaslSource } from './config.js';
 import { Kafka, logLevel } from './kafkajs.js';

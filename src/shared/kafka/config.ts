@@ -1,7 +1,7 @@
 /**
  * How the service reaches Kafka, from the environment (see the README's configuration table).
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { parseEnvironment } from '../config.js';
 
 const booleanFlag = z.enum(['true', 'false']).transform((value) => value === 'true');

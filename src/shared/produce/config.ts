@@ -1,5 +1,5 @@
 /** Limits of the produce API, from the environment (README: configuration). */
-import { z } from 'zod';
+import * as z from 'zod';
 import { parseEnvironment } from '../config.js';
 
 const ProduceEnvironment = z.object({

@@ -2,7 +2,7 @@
  * The produce API's request and response: the single source of its types, its validation and its
  * OpenAPI document (src/shared/http/openapi.ts).
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** Kafka's topic name rule (org.apache.kafka.common.internals.Topic#validate). */
 export const TopicName = z
