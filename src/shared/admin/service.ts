@@ -99,7 +99,8 @@ export class AdminService {
     } catch (error) {
       if (!(error instanceof TopicNotFoundError) || confirmedMissing.has(error)) throw error;
       logger.warn('admin metadata names a deleted topic; reconnecting', { error: error.message });
-      await this.connection.resetAdmin();
+      // Bounded like the rest: disconnecting an admin that is mid-request must not hold the caller.
+      await withDeadline(this.connection.resetAdmin(), deadline).catch(() => undefined);
       return attempt();
     }
   }
