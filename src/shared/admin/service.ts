@@ -4,7 +4,7 @@
  * switch, partition counts, offset ranges) so callers get precise 4xx answers; whatever Kafka itself
  * refuses is mapped by fromKafkaError.
  */
-import { type Admin, AssignerProtocol, ConfigResourceTypes, type GroupDescription } from 'kafkajs';
+import type { Admin, GroupDescription } from 'kafkajs';
 import {
   type ErrorDetail,
   GroupNotEmptyError,
@@ -22,6 +22,7 @@ import { fieldName, parseWith } from '../http/request.js';
 import type { KafkaConnection } from '../kafka/client.js';
 import { withDeadline } from '../kafka/deadline.js';
 import { fromKafkaError } from '../kafka/errors.js';
+import { AssignerProtocol, ConfigResourceTypes } from '../kafka/kafkajs.js';
 import { logger } from '../logger.js';
 import type { AdminConfig } from './config.js';
 import { currentOverrides, type DescribedConfig, mergeOverrides, toConfigEntry } from './configs.js';
