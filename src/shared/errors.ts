@@ -79,3 +79,12 @@ export const InternalError = errorClass('INTERNAL_ERROR', 500, false);
 export const BrokerAuthenticationError = errorClass('BROKER_AUTHENTICATION_FAILED', 500, false);
 export const BrokerUnavailableError = errorClass('BROKER_UNAVAILABLE', 503, true, 1);
 export const BrokerTimeoutError = errorClass('BROKER_TIMEOUT', 504, true, 1);
+
+// Kafka-triggered consumers (src/shared/consumer). A poison record (never retriable) goes to the dead-letter
+// topic; a retriable failure is reported to Lambda so the record is delivered again.
+export const InvalidEventError = errorClass('INVALID_EVENT', 400, false);
+export const RecordUndecodableError = errorClass('RECORD_UNDECODABLE', 400, false);
+export const RecordSchemaError = errorClass('RECORD_SCHEMA_INVALID', 400, false);
+export const RecordRejectedError = errorClass('RECORD_REJECTED', 422, false);
+export const DownstreamUnavailableError = errorClass('DOWNSTREAM_UNAVAILABLE', 503, true, 1);
+export const BatchFailedError = errorClass('BATCH_FAILED', 500, true);

@@ -21,6 +21,8 @@ export interface OutgoingRecord {
   headers: Record<string, Buffer[]>;
   /** Explicit partition; otherwise chosen as described above. */
   partition: number | undefined;
+  /** Bytes hashed (murmur2) instead of the key to choose the partition, when the key is finer than the grouping. */
+  partitionKey?: Buffer | undefined;
   /** Epoch milliseconds (CreateTime). */
   timestamp: number;
 }
@@ -175,14 +177,15 @@ export class KafkaRecordWriter implements RecordWriter {
     const sticky = this.stickyCounter++ % info.partitionCount;
     const byPartition = new Map<number, IndexedRecord[]>();
     records.forEach((record, index) => {
+      const key = record.partitionKey ?? record.key;
       const partition =
         record.partition ??
-        (record.key === null
+        (key === null
           ? sticky
           : this.keyedPartitioner({
               topic,
               partitionMetadata: info.partitions,
-              message: { key: record.key, value: null },
+              message: { key, value: null },
             }));
       const list = byPartition.get(partition) ?? [];
       list.push({ index, record });
