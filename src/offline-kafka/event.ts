@@ -1,0 +1,104 @@
+/**
+ * The event Lambda hands a Kafka-triggered function, built from consumed records exactly as AWS builds it
+ * (https://docs.aws.amazon.com/lambda/latest/dg/with-msk-process.html,
+ * https://docs.aws.amazon.com/lambda/latest/dg/with-kafka-process.html): one object keyed
+ * `"<topic>-<partition>"`, base64 key and value, headers as arrays of signed bytes.
+ */
+import type { IHeaders } from 'kafkajs';
+
+/** Lambda's synchronous invocation payload limit; a batch never passes it. */
+export const PAYLOAD_LIMIT_BYTES = 6 * 1024 * 1024;
+
+export interface KafkaEventRecord {
+  topic: string;
+  partition: number;
+  offset: number;
+  timestamp: number;
+  timestampType: 'CREATE_TIME' | 'LOG_APPEND_TIME';
+  /** Absent when the record has no key, as Lambda sends it (powertools-lambda-python#6508). */
+  key?: string;
+  /** null for a tombstone. */
+  value: string | null;
+  headers: Record<string, number[]>[];
+}
+
+export interface KafkaEvent {
+  eventSource: 'aws:kafka' | 'SelfManagedKafka';
+  eventSourceArn?: string;
+  bootstrapServers: string;
+  records: Record<string, KafkaEventRecord[]>;
+}
+
+/** What the event says about its source: the same for every invocation of one event source mapping. */
+export type EventEnvelope = Omit<KafkaEvent, 'records'>;
+
+/** A record as kafkajs decodes it; `batchContext` is untyped in kafkajs but carries the timestamp type. */
+export interface ConsumedMessage {
+  offset: string;
+  timestamp: string;
+  key: Buffer | null;
+  value: Buffer | null;
+  headers?: IHeaders;
+  batchContext?: { timestampType?: number };
+}
+
+/** Java's bytes are signed, and so are Lambda's header bytes: "ë" is [-61, -85] (powertools-lambda-python#6862). */
+export function signedBytes(bytes: Buffer): number[] {
+  return Array.from(new Int8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+}
+
+function headerList(headers: IHeaders | undefined): Record<string, number[]>[] {
+  const list: Record<string, number[]>[] = [];
+  for (const [name, value] of Object.entries(headers ?? {})) {
+    // kafkajs folds repeated header names into an array; Lambda lists each occurrence.
+    for (const one of Array.isArray(value) ? value : [value]) {
+      if (one === undefined) continue;
+      list.push({ [name]: one === null ? [] : signedBytes(Buffer.from(one)) });
+    }
+  }
+  return list;
+}
+
+export function topicPartition(topic: string, partition: number): string {
+  return `${topic}-${partition}`;
+}
+
+export function toEventRecord(topic: string, partition: number, message: ConsumedMessage): KafkaEventRecord {
+  const record: KafkaEventRecord = {
+    topic,
+    partition,
+    offset: Number(message.offset),
+    timestamp: Number(message.timestamp),
+    // Record batch attribute bit 3 (https://kafka.apache.org/documentation/#recordbatch).
+    timestampType: message.batchContext?.timestampType === 1 ? 'LOG_APPEND_TIME' : 'CREATE_TIME',
+    value: message.value === null ? null : message.value.toString('base64'),
+    headers: headerList(message.headers),
+  };
+  if (message.key !== null) record.key = message.key.toString('base64');
+  return record;
+}
+
+/**
+ * An upper bound of what the record adds to the serialized event: the record, a separator and, in case it
+ * opens its partition's array, the `"<topic>-<partition>":[]` around it.
+ */
+export function recordSize(record: KafkaEventRecord): number {
+  return Buffer.byteLength(JSON.stringify(record)) + Buffer.byteLength(record.topic) + 16;
+}
+
+/** The serialized size of the event without records. */
+export function envelopeSize(envelope: EventEnvelope): number {
+  return Buffer.byteLength(JSON.stringify({ ...envelope, records: {} }));
+}
+
+/** Groups records by topic-partition, keeping the order they are given in (offset order per partition). */
+export function buildEvent(envelope: EventEnvelope, records: readonly KafkaEventRecord[]): KafkaEvent {
+  const grouped: Record<string, KafkaEventRecord[]> = {};
+  for (const record of records) {
+    const key = topicPartition(record.topic, record.partition);
+    const list = grouped[key] ?? [];
+    list.push(record);
+    grouped[key] = list;
+  }
+  return { ...envelope, records: grouped };
+}

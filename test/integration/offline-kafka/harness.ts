@@ -1,0 +1,144 @@
+/** In-process pollers against the real broker, with a scripted stand-in for the function. */
+import { afterEach, expect } from 'vitest';
+import { destinationSink } from '../../../src/offline-kafka/destinations.js';
+import type { KafkaEvent, KafkaEventRecord } from '../../../src/offline-kafka/event.js';
+import { kafkaClient } from '../../../src/offline-kafka/kafka.js';
+import { EventSourcePoller } from '../../../src/offline-kafka/poller.js';
+import type { EventSource } from '../../../src/offline-kafka/sources.js';
+import { uniqueName } from '../../support/kafka.js';
+
+export interface CapturedLog {
+  lines: string[];
+  info(message: string): void;
+  warn(message: string): void;
+  error(message: string): void;
+}
+
+export function captureLog(): CapturedLog {
+  const lines: string[] = [];
+  const push = (level: string) => (message: string) => void lines.push(`${level} ${message}`);
+  return { lines, info: push('info'), warn: push('warn'), error: push('error') };
+}
+
+/** A mapping as sources.ts reads it from serverless.yml, with a fresh group. */
+export function testSource(
+  bootstrap: string,
+  topic: string,
+  overrides: Partial<EventSource> = {},
+): EventSource {
+  return {
+    functionKey: 'consumer',
+    label: 'functions.consumer.events[0].msk',
+    functionArn: 'arn:aws:lambda:eu-west-1:000000000000:function:svc-test-consumer',
+    topic,
+    groupId: uniqueName('group'),
+    envelope: {
+      eventSource: 'aws:kafka',
+      eventSourceArn: 'arn:aws:kafka:eu-west-1:000000000000:cluster/test/1',
+      bootstrapServers: bootstrap,
+    },
+    brokers: [bootstrap],
+    batchSize: 100,
+    windowMs: 200,
+    startingPosition: 'TRIM_HORIZON',
+    startingPositionTimestampMs: undefined,
+    enabled: true,
+    filterPatterns: undefined,
+    destination: undefined,
+    maximumRetryAttempts: -1,
+    maximumRecordAgeSeconds: -1,
+    bisectOnError: false,
+    reportBatchItemFailures: false,
+    ...overrides,
+  };
+}
+
+/** The function: records every event it is invoked with and answers with `behaviour` (throw to fail). */
+export function fakeFunction(behaviour: (event: KafkaEvent, call: number) => unknown = () => undefined) {
+  const events: KafkaEvent[] = [];
+  return {
+    events,
+    records: (): KafkaEventRecord[] => events.flatMap((event) => Object.values(event.records).flat()),
+    invoke: async (event: KafkaEvent) => {
+      events.push(structuredClone(event));
+      return behaviour(event, events.length);
+    },
+  };
+}
+
+const running: EventSourcePoller[] = [];
+afterEach(async () => {
+  await Promise.all(running.splice(0).map((poller) => poller.stop()));
+});
+
+/** Starts a poller (stopped after the test) and waits until it has joined its group. */
+export async function startPoller(
+  bootstrap: string,
+  source: EventSource,
+  invoke: (event: KafkaEvent) => Promise<unknown>,
+  log: CapturedLog = captureLog(),
+  destinationsDir = '.local/offline-kafka/test-destinations',
+): Promise<EventSourcePoller> {
+  const kafka = kafkaClient([bootstrap], 'offline-kafka-test', log, source.functionKey);
+  const producer = kafka.producer();
+  let connected: Promise<typeof producer> | undefined;
+  const poller = new EventSourcePoller({
+    source,
+    kafka,
+    invoke,
+    sink: destinationSink(() => {
+      connected ??= producer.connect().then(() => producer);
+      return connected;
+    }, destinationsDir),
+    log,
+    retryInitialDelayMs: 50,
+    retryMaxDelayMs: 200,
+  });
+  await poller.start();
+  running.push(poller);
+  return poller;
+}
+
+export async function eventually<T>(
+  read: () => T | Promise<T>,
+  check: (value: T) => void,
+  timeoutMs = 30_000,
+) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await read();
+    try {
+      check(value);
+      return value;
+    } catch (error) {
+      if (Date.now() > deadline) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+}
+
+/** The group's committed offset per partition (-1: none). */
+export async function committedOffsets(bootstrap: string, groupId: string, topic: string) {
+  const admin = kafkaClient([bootstrap], 'offline-kafka-test', captureLog(), 'admin').admin();
+  await admin.connect();
+  try {
+    const [offsets] = await admin.fetchOffsets({ groupId, topics: [topic] });
+    return Object.fromEntries((offsets?.partitions ?? []).map((p) => [p.partition, Number(p.offset)]));
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+export const offsetsOf = (records: KafkaEventRecord[]) => records.map((record) => record.offset);
+
+/** Per partition, the offsets in the order the function saw them. */
+export function byPartition(records: KafkaEventRecord[]): Record<number, number[]> {
+  const result: Record<number, number[]> = {};
+  for (const record of records)
+    result[record.partition] = [...(result[record.partition] ?? []), record.offset];
+  return result;
+}
+
+export function expectAscending(offsets: number[]) {
+  expect(offsets).toEqual([...offsets].sort((a, b) => a - b));
+}
