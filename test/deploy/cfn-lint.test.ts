@@ -39,6 +39,7 @@ const tcp = (direction: SecurityGroupRule['direction'], peer: string, port: numb
 describe('CloudFormation templates', () => {
   it('pass cfn-lint with no errors and no warnings', async () => {
     // Act
+    // serverless.yml's default region, and us-east-1 for a second region's resource schemas.
     const { errors, warnings } = await lintTemplates(Object.values(templates), {
       regions: ['eu-west-1', 'us-east-1'],
     });
