@@ -1,0 +1,12 @@
+/** The events function: `events` to `events.processed` (docs/consumers.md). */
+import type { ConsumerDefinition } from '../consumer/runtime.js';
+import { handleEvent } from './process.js';
+import { type EventInput, EventValue } from './schema.js';
+
+export const EVENTS_OUTPUT_TOPIC = 'events.processed';
+
+export const eventsConsumer: ConsumerDefinition<EventInput> = {
+  name: 'events',
+  value: { format: 'json', schema: EventValue },
+  handler: { record: handleEvent },
+};

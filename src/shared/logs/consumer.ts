@@ -1,0 +1,12 @@
+/** The logs function: `logs` to `logs.normalized`, and optionally an S3 archive (docs/consumers.md). */
+import * as z from 'zod';
+import type { ConsumerDefinition } from '../consumer/runtime.js';
+import { handleLogLine } from './process.js';
+
+export const LOGS_OUTPUT_TOPIC = 'logs.normalized';
+
+export const logsConsumer: ConsumerDefinition<string> = {
+  name: 'logs',
+  value: { format: 'text', schema: z.string() },
+  handler: { record: handleLogLine },
+};
