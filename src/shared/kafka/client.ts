@@ -124,56 +124,83 @@ function lazily<T>(create: () => Promise<T>): () => Promise<T> {
   };
 }
 
+/** A connected client, created on first use, that can be swapped for a fresh one. */
+class Replaceable<T extends { connect(): Promise<void>; disconnect(): Promise<void> }> {
+  private current: () => Promise<T>;
+
+  constructor(private readonly create: () => Promise<T>) {
+    this.current = this.connecting();
+  }
+
+  private connecting(): () => Promise<T> {
+    return lazily(async () => {
+      const client = await this.create();
+      await client.connect();
+      return client;
+    });
+  }
+
+  get(): Promise<T> {
+    return this.current();
+  }
+
+  async replace(): Promise<void> {
+    const previous = this.current;
+    this.current = this.connecting();
+    await previous()
+      .then((stale) => stale.disconnect())
+      .catch(() => undefined);
+  }
+}
+
 /**
  * Kafka clients for one container: created on first use, connected once, reused by every invocation.
  * The idempotent producer serves `acks=all`; a plain one serves `leader` and `none`, which idempotence forbids.
+ *
+ * kafkajs puts every topic a client has touched into all its later metadata requests, so once another
+ * client deletes such a topic, every request of that client fails with UNKNOWN_TOPIC_OR_PARTITION, whatever
+ * topic it is for, until the client is replaced: hence `resetAdmin` and `resetProducers`.
  */
 export class KafkaConnection {
   readonly config: Readonly<KafkaConfig>;
-  private readonly kafka: () => Promise<KafkaClientType>;
-  private readonly producers: Record<'idempotent' | 'plain', () => Promise<Producer>>;
-  readonly admin: () => Promise<Admin>;
-  /**
-   * Disconnects and forgets the admin; the next `admin()` connects a fresh one. kafkajs puts every topic an
-   * admin has read offsets of into all its later metadata requests, so once another client deletes such a
-   * topic, each of them fails with UNKNOWN_TOPIC_OR_PARTITION until the admin is replaced.
-   */
-  readonly resetAdmin: () => Promise<void>;
+  private readonly adminClient: Replaceable<Admin>;
+  private readonly producers: Record<'idempotent' | 'plain', Replaceable<Producer>>;
 
   constructor(config: Readonly<KafkaConfig>) {
     this.config = config;
-    this.kafka = lazily(async () => new Kafka(await kafkajsConfig(config)));
-    const connected = <T extends { connect(): Promise<void> }>(create: (kafka: KafkaClientType) => T) =>
-      lazily(async () => {
-        const client = create(await this.kafka());
-        await client.connect();
-        return client;
-      });
+    const kafka = lazily(async () => new Kafka(await kafkajsConfig(config)));
+    this.adminClient = new Replaceable(async () => (await kafka()).admin());
     this.producers = {
-      idempotent: connected((kafka) =>
-        // Idempotence keeps kafkajs' own retries from writing duplicates; it needs one request in flight.
-        kafka.producer({
+      // Idempotence keeps kafkajs' own retries from writing duplicates; it needs one request in flight.
+      // Its retries are bounded (kafkajs warns that this may weaken exactly-once): a caller is waiting, and a
+      // failure is reported to it as retriable, so delivery stays at-least-once.
+      idempotent: new Replaceable(async () =>
+        (await kafka()).producer({
           idempotent: true,
           maxInFlightRequests: 1,
           retry: { retries: 3 },
           allowAutoTopicCreation: false,
         }),
       ),
-      plain: connected((kafka) => kafka.producer({ allowAutoTopicCreation: false })),
-    };
-    const newAdmin = () => connected((kafka) => kafka.admin());
-    let admin = newAdmin();
-    this.admin = () => admin();
-    this.resetAdmin = async () => {
-      const previous = admin;
-      admin = newAdmin();
-      await previous()
-        .then((stale) => stale.disconnect())
-        .catch(() => undefined);
+      plain: new Replaceable(async () => (await kafka()).producer({ allowAutoTopicCreation: false })),
     };
   }
 
+  admin(): Promise<Admin> {
+    return this.adminClient.get();
+  }
+
+  /** Disconnects and forgets the admin; the next `admin()` connects a fresh one. */
+  resetAdmin(): Promise<void> {
+    return this.adminClient.replace();
+  }
+
   producer(acks: Acks): Promise<Producer> {
-    return acks === 'all' ? this.producers.idempotent() : this.producers.plain();
+    return (acks === 'all' ? this.producers.idempotent : this.producers.plain).get();
+  }
+
+  /** Disconnects and forgets both producers; the next `producer()` connects a fresh one. */
+  async resetProducers(): Promise<void> {
+    await Promise.all([this.producers.idempotent.replace(), this.producers.plain.replace()]);
   }
 }

@@ -90,7 +90,12 @@ export class KafkaRecordWriter implements RecordWriter {
   topicInfo(topic: string): Promise<TopicInfo> {
     const cached = this.metadata.get(topic);
     if (cached && cached.expires > Date.now()) return cached.info;
-    const info = this.loadTopicInfo(topic);
+    const info = this.loadTopicInfo(topic).catch(async (error: unknown) => {
+      if (!(error instanceof TopicNotFoundError)) throw error;
+      // Maybe only stale: another topic this admin once looked at was deleted (see KafkaConnection).
+      await this.connection.resetAdmin();
+      return this.loadTopicInfo(topic);
+    });
     this.metadata.set(topic, { info, expires: Date.now() + METADATA_TTL_MS });
     info.catch(() => this.metadata.delete(topic));
     return info;
@@ -144,7 +149,7 @@ export class KafkaRecordWriter implements RecordWriter {
         for (const [position, chunk] of chunks.entries()) {
           try {
             const offsets = await withDeadline(
-              this.sendChunk(topic, partition, chunk, options),
+              this.sendChunkOnce(topic, partition, chunk, options),
               options.deadline,
             );
             chunk.forEach(({ index, record }, i) => {
@@ -192,6 +197,27 @@ export class KafkaRecordWriter implements RecordWriter {
       byPartition.set(partition, list);
     });
     return byPartition;
+  }
+
+  /**
+   * Sends a chunk; if the producer says the topic is unknown but a fresh metadata look-up finds it, the
+   * producer's metadata is stale (a topic it once wrote to was deleted elsewhere): replace it, send again.
+   */
+  private async sendChunkOnce(
+    topic: string,
+    partition: number,
+    chunk: IndexedRecord[],
+    options: WriteOptions,
+  ) {
+    try {
+      return await this.sendChunk(topic, partition, chunk, options);
+    } catch (cause) {
+      if (!(fromKafkaError(cause) instanceof TopicNotFoundError)) throw cause;
+      this.forget(topic);
+      await this.topicInfo(topic);
+      await this.connection.resetProducers();
+      return this.sendChunk(topic, partition, chunk, options);
+    }
   }
 
   private async sendChunk(topic: string, partition: number, chunk: IndexedRecord[], options: WriteOptions) {
