@@ -22,6 +22,11 @@ export interface Coordinates {
   offset: number;
 }
 
+/** Only the coordinates of a record (never its contents). */
+export function coordinatesOf({ topic, partition, offset }: Coordinates): Coordinates {
+  return { topic, partition, offset };
+}
+
 /** Header name to its values (a name may repeat), as bytes. */
 export type RecordHeaders = Record<string, Buffer[]>;
 

@@ -27,6 +27,7 @@ import { logger } from '../logger.js';
 import {
   type ConsumerRecord,
   type Coordinates,
+  coordinatesOf,
   decodeRecord,
   type RawRecord,
   type ValueFormat,
@@ -231,7 +232,7 @@ async function handlePartition<T>(
     try {
       const draft = await handler.record(record);
       result.handled.push(record);
-      if (draft) result.outputs.push({ ...draft, origin: record, sources: [record] });
+      if (draft) result.outputs.push({ ...draft, origin: coordinatesOf(record), sources: [record] });
     } catch (error) {
       const failure = asHandlerError(error);
       if (!failure.retriable) {
@@ -397,12 +398,11 @@ function report(
   poison: readonly Failure[],
 ): void {
   // Coordinates and error codes only: record contents never reach the log (they may hold secrets).
-  const where = ({ topic, partition, offset }: Coordinates) => ({ topic, partition, offset });
   for (const { record, error } of poison) {
-    logger.warn('poison record', { ...where(record), code: error.code, error: error.message });
+    logger.warn('poison record', { ...coordinatesOf(record), code: error.code, error: error.message });
   }
   for (const { record, error } of failures.slice(0, 10)) {
-    logger.warn('transient failure', { ...where(record), code: error.code, error: error.message });
+    logger.warn('transient failure', { ...coordinatesOf(record), code: error.code, error: error.message });
   }
   logger.info('batch', {
     consumer: name,

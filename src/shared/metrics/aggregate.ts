@@ -12,7 +12,7 @@
  * and compaction keeps one of each. A bare series+window key would let compaction keep only the last
  * partial of a window and lose the others.
  */
-import type { ConsumerRecord } from '../consumer/decode.js';
+import { type ConsumerRecord, coordinatesOf } from '../consumer/decode.js';
 import type { Output } from '../consumer/output.js';
 import type { Measurement } from './schema.js';
 
@@ -116,7 +116,7 @@ export function aggregateBatch(records: ConsumerRecord<Measurement>[], windowMs:
       partitionKey: windowKey(partial),
       value: partial,
       timestamp: first.timestamp,
-      origin: first,
+      origin: coordinatesOf(first),
       sources: records,
     };
   });
