@@ -1,0 +1,151 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { describeMatches, lintTemplates } from './support/cfn-lint.js';
+import { type PackagedService, packageService } from './support/package.js';
+import { type Resource, resourcesOfType, type Template } from './support/template.js';
+
+/**
+ * Zipped size budget per function, measured first (bench: `BENCH_ONLY=bundles npm run bench`). kafkajs
+ * (~270 KB minified) and the AWS SDK clients for MSK discovery, Secrets Manager and the MSK IAM signer
+ * (~350 KB) dominate; source maps are about half of each zip.
+ */
+const ZIP_BUDGET_BYTES: Record<string, number> = {
+  openapi: 200_000,
+};
+const KAFKA_FUNCTION_BUDGET_BYTES = 780_000;
+
+type Statement = { Effect: string; Action: string | string[]; Resource: unknown };
+
+function statements(role: Resource): Statement[] {
+  const policies = (role.Properties?.Policies ?? []) as { PolicyDocument: { Statement: Statement[] } }[];
+  return policies.flatMap((policy) => policy.PolicyDocument.Statement);
+}
+
+const actions = (statement: Statement) => [statement.Action].flat();
+const resources = (statement: Statement) => [statement.Resource].flat();
+
+function lambdaFunctions(template: Template) {
+  return resourcesOfType(template, 'AWS::Lambda::Function');
+}
+
+describe.each([
+  ['dev', {}],
+  ['prod', {}],
+  ['prod', { httpAuth: 'jwt', jwtIssuer: 'https://issuer.example.com/', jwtAudience: 'kafka-api' }],
+])('serverless package --stage %s %j, without AWS credentials', (stage, params: Record<string, string>) => {
+  let packaged: PackagedService;
+  beforeAll(async () => {
+    packaged = await packageService(stage, params);
+  });
+
+  it('passes cfn-lint with zero errors', async () => {
+    const { errors } = await lintTemplates([packaged.templatePath]);
+    expect(describeMatches(errors)).toEqual([]);
+  });
+
+  it('authorizes every route', () => {
+    const routes = resourcesOfType(packaged.template, 'AWS::ApiGatewayV2::Route');
+    expect(routes.length).toBeGreaterThan(0);
+    for (const [id, route] of routes) {
+      const expected = params.httpAuth === 'jwt' ? 'JWT' : 'AWS_IAM';
+      expect(route.Properties?.AuthorizationType, id).toBe(expected);
+      if (expected === 'JWT') expect(route.Properties?.AuthorizationScopes, id).toHaveLength(1);
+    }
+  });
+
+  it('separates the produce and admin scopes under JWT', () => {
+    if (params.httpAuth !== 'jwt') return;
+    const scopes = Object.fromEntries(
+      resourcesOfType(packaged.template, 'AWS::ApiGatewayV2::Route').map(([, route]) => [
+        route.Properties?.RouteKey,
+        route.Properties?.AuthorizationScopes,
+      ]),
+    );
+    expect(scopes['POST /v1/topics/{topic}/records']).toEqual(['kafka/produce']);
+    expect(scopes['POST /v1/topics']).toEqual(['kafka/admin']);
+    const [[, authorizer] = []] = resourcesOfType(packaged.template, 'AWS::ApiGatewayV2::Authorizer');
+    expect(authorizer?.Properties?.JwtConfiguration).toEqual({
+      Audience: ['kafka-api'],
+      Issuer: 'https://issuer.example.com/',
+    });
+  });
+
+  it('throttles the HTTP API stage and leaves CORS off', () => {
+    const [[, stageResource] = []] = resourcesOfType(packaged.template, 'AWS::ApiGatewayV2::Stage');
+    expect(stageResource?.Properties?.DefaultRouteSettings).toMatchObject({
+      ThrottlingRateLimit: expect.any(Number),
+      ThrottlingBurstLimit: expect.any(Number),
+    });
+    const [[, api] = []] = resourcesOfType(packaged.template, 'AWS::ApiGatewayV2::Api');
+    expect(api?.Properties?.CorsConfiguration).toBeUndefined();
+  });
+
+  it('gives every function a role of its own kind, with no wildcard Kafka action or resource', () => {
+    const roles = resourcesOfType(packaged.template, 'AWS::IAM::Role');
+    expect(roles.length).toBeGreaterThan(0);
+    for (const [id, role] of roles) {
+      for (const statement of statements(role)) {
+        const kafkaActions = actions(statement).filter((action) => /^kafka(-cluster)?:/.test(action));
+        expect(
+          kafkaActions.filter((action) => action.includes('*')),
+          id,
+        ).toEqual([]);
+        if (kafkaActions.length > 0) expect(resources(statement), id).not.toContain('*');
+        if (resources(statement).includes('*')) {
+          // Only the ENI actions of a VPC function support no resource-level permissions.
+          expect(
+            actions(statement).every((action) => action.startsWith('ec2:')),
+            id,
+          ).toBe(true);
+        }
+        expect(actions(statement), id).not.toContain('*');
+      }
+    }
+    for (const [id, fn] of lambdaFunctions(packaged.template)) {
+      expect(fn.Properties?.Role, id).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/Role$/), 'Arn'] });
+    }
+  });
+
+  it('lets only the produce role write data, and only the admin role manage topics and groups', () => {
+    const roleActions = Object.fromEntries(
+      resourcesOfType(packaged.template, 'AWS::IAM::Role').map(([id, role]) => [
+        id,
+        statements(role).flatMap(actions),
+      ]),
+    );
+    for (const [id, granted] of Object.entries(roleActions)) {
+      if (id !== 'ProduceRole' && !/Consumer|Events|Logs|Metrics/.test(id)) {
+        expect(granted, id).not.toContain('kafka-cluster:WriteData');
+      }
+      if (id !== 'AdminRole') {
+        expect(granted, id).not.toContain('kafka-cluster:DeleteTopic');
+        expect(granted, id).not.toContain('kafka-cluster:CreateTopic');
+      }
+    }
+    expect(roleActions.ProduceRole).toEqual(
+      expect.arrayContaining([
+        'kafka-cluster:Connect',
+        'kafka-cluster:WriteData',
+        'kafka-cluster:WriteDataIdempotently',
+      ]),
+    );
+  });
+
+  it('runs every function in the VPC of the infrastructure stack, on arm64 and nodejs24.x', () => {
+    for (const [id, fn] of lambdaFunctions(packaged.template)) {
+      expect(fn.Properties?.VpcConfig, id).toEqual({
+        SubnetIds: {
+          'Fn::Split': [',', { 'Fn::ImportValue': `kafka-runtime-infra-${stage}-PrivateSubnetIds` }],
+        },
+        SecurityGroupIds: [{ 'Fn::ImportValue': `kafka-runtime-infra-${stage}-FunctionsSecurityGroupId` }],
+      });
+      expect(fn.Properties?.Architectures, id).toEqual(['arm64']);
+      expect(fn.Properties?.Runtime, id).toBe('nodejs24.x');
+    }
+  });
+
+  it('keeps each bundle within its size budget', () => {
+    for (const [name, bytes] of Object.entries(packaged.zipBytes)) {
+      expect(bytes, name).toBeLessThanOrEqual(ZIP_BUDGET_BYTES[name] ?? KAFKA_FUNCTION_BUDGET_BYTES);
+    }
+  });
+});
