@@ -85,6 +85,8 @@ export function compileAddedProperties(input: CompileInput): void {
       if (event.bisectBatchOnFunctionError !== undefined) {
         properties.BisectBatchOnFunctionError = event.bisectBatchOnFunctionError;
       }
+      // osls writes the window only when truthy; 0 (invoke as soon as records arrive) must not become 500 ms.
+      if (event.maximumBatchingWindow === 0) properties.MaximumBatchingWindowInSeconds = 0;
       if (kind === 'msk' && event.onFailureDestination !== undefined) {
         properties.DestinationConfig = { OnFailure: { Destination: event.onFailureDestination } };
       }

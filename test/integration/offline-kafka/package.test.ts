@@ -53,6 +53,7 @@ describe('serverless package with the offline-kafka plugin', () => {
       BisectBatchOnFunctionError: true,
       DestinationConfig: { OnFailure: { Destination: 'kafka://events.dlq' } },
     });
+    expect(plain.MaximumBatchingWindowInSeconds).toBe(0);
     for (const key of [
       'FunctionResponseTypes',
       'MaximumRetryAttempts',
