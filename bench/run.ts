@@ -10,6 +10,7 @@ import { Kafka, logLevel } from 'kafkajs';
 import { startKafka } from '../infra/kafka/broker.js';
 import { startOffline } from '../test/support/offline.js';
 import { bundle } from './bundle.js';
+import type { HandlerRow } from './consumers.js';
 import { load } from './http.js';
 import type { Sample, Sender } from './inprocess.js';
 import { makeBatches, VALUE_BYTES } from './payload.js';
@@ -23,7 +24,8 @@ const settings = {
   batches: env('BENCH_BATCHES', 800),
   rounds: env('BENCH_ROUNDS', 4),
   httpSeconds: env('BENCH_HTTP_SECONDS', 6),
-  only: process.env.BENCH_ONLY as 'inprocess' | 'http' | undefined,
+  only: process.env.BENCH_ONLY as 'inprocess' | 'http' | 'consumers' | undefined,
+  consumerRounds: env('BENCH_CONSUMER_ROUNDS', 3),
   httpWarmupSeconds: env('BENCH_HTTP_WARMUP_SECONDS', 3),
   httpScenarioWarmupSeconds: env('BENCH_HTTP_SCENARIO_WARMUP_SECONDS', 1.5),
 };
@@ -202,6 +204,7 @@ function report(
   broker: string,
   inproc: Awaited<ReturnType<typeof inProcess>> | undefined,
   http: HttpRow[] | undefined,
+  consumerResults: Awaited<ReturnType<typeof consumers>> | undefined,
 ): string {
   const cpu = cpus();
   const lines = [
@@ -214,6 +217,7 @@ function report(
     `- Kafka: ${broker}; topic of ${settings.partitions} partitions; keyless ${VALUE_BYTES}-byte JSON values, acks all (idempotent)`,
     ...(inproc ? inProcessSection(inproc) : []),
     ...(http ? httpSection(http) : []),
+    ...(consumerResults ? consumersSection(consumerResults) : []),
   ];
   return `${lines.join('\n')}\n`;
 }
@@ -284,8 +288,57 @@ function httpSection(http: HttpRow[]): string[] {
   ];
 }
 
-async function createTopic(bootstrap: string): Promise<string> {
-  const topic = `bench.produce.${randomUUID().slice(0, 8)}`;
+/** The consumer functions in-process on 10,000-record events (bench/consumers.ts). */
+async function consumers(bootstrap: string) {
+  const built = await bundle('bench/consumers.ts', 'consumers');
+  cleanups.push({ name: 'remove the consumers bundle', run: () => built.remove() });
+  const { benchHandlers, benchDecode, RECORDS_PER_EVENT }: typeof import('./consumers.js') = await import(
+    built.url
+  );
+  const outputs = new Map<string, string>();
+  for (const kind of ['events', 'logs', 'metrics'])
+    outputs.set(kind, await createTopic(bootstrap, `consumers.${kind}`));
+  say(
+    `consumers: ${settings.consumerRounds} rounds of ${RECORDS_PER_EVENT}-record events per function and writer`,
+  );
+  muteStdout(true);
+  try {
+    const handlers = await benchHandlers(
+      bootstrap,
+      (kind) => outputs.get(kind) ?? kind,
+      settings.consumerRounds,
+    );
+    cleanups.push({ name: 'disconnect the consumers clients', run: () => handlers.close() });
+    const decode = benchDecode(5);
+    return { rows: handlers.rows, decode, recordsPerEvent: RECORDS_PER_EVENT };
+  } finally {
+    muteStdout(false);
+  }
+}
+
+function consumersSection(results: Awaited<ReturnType<typeof consumers>>): string[] {
+  const perSecond = (row: HandlerRow) => results.recordsPerEvent / median(row.seconds);
+  return [
+    '',
+    `## Consumer functions in-process (${results.recordsPerEvent}-record MSK events of 1 KiB values over 3 partitions, median of ${settings.consumerRounds} invocations after one warm-up)`,
+    '',
+    table(
+      ['function', 'outputs written to', 'records/s', 'MB/s (values)', 'ms per invocation'],
+      results.rows.map((row) => [
+        row.function,
+        row.writer === 'kafka' ? 'the broker (acks all)' : 'a no-op writer',
+        thousands(perSecond(row)),
+        fixed((perSecond(row) * 1024) / 1e6),
+        fixed(median(row.seconds) * 1000),
+      ]),
+    ),
+    '',
+    `Decode per record: ${fixed(results.decode.rawMicros, 2)} µs for the bytes (base64, signed header bytes), ${fixed(results.decode.fullMicros, 2)} µs with UTF-8, JSON and the events schema (zod).`,
+  ];
+}
+
+async function createTopic(bootstrap: string, name = 'produce'): Promise<string> {
+  const topic = `bench.${name}.${randomUUID().slice(0, 8)}`;
   const kafka = new Kafka({ brokers: [bootstrap], clientId: 'bench-admin', logLevel: logLevel.WARN });
   const admin = kafka.admin();
   await admin.connect();
@@ -321,9 +374,12 @@ async function main(): Promise<void> {
   const topic = await createTopic(bootstrap);
   say(`topic ${topic} on ${bootstrap}`);
 
-  const inproc = settings.only === 'http' ? undefined : await inProcess(bootstrap, topic);
-  const http = settings.only === 'inprocess' ? undefined : await overHttp(bootstrap, topic);
-  realWrite(`\n${report(machine, broker, inproc, http)}`);
+  const wants = (section: NonNullable<typeof settings.only>) =>
+    settings.only === undefined || settings.only === section;
+  const inproc = wants('inprocess') ? await inProcess(bootstrap, topic) : undefined;
+  const http = wants('http') ? await overHttp(bootstrap, topic) : undefined;
+  const consumerResults = wants('consumers') ? await consumers(bootstrap) : undefined;
+  realWrite(`\n${report(machine, broker, inproc, http, consumerResults)}`);
 }
 
 let interrupted = false;
