@@ -13,6 +13,7 @@ import { bundle } from './bundle.js';
 import type { HandlerRow } from './consumers.js';
 import { load } from './http.js';
 import type { Sample, Sender } from './inprocess.js';
+import { offlineKafkaSection } from './offline-kafka.js';
 import { makeBatches, VALUE_BYTES } from './payload.js';
 import { fixed, median, percentile, table, thousands } from './stats.js';
 
@@ -24,7 +25,7 @@ const settings = {
   batches: env('BENCH_BATCHES', 800),
   rounds: env('BENCH_ROUNDS', 4),
   httpSeconds: env('BENCH_HTTP_SECONDS', 6),
-  only: process.env.BENCH_ONLY as 'inprocess' | 'http' | 'consumers' | undefined,
+  only: process.env.BENCH_ONLY as 'inprocess' | 'http' | 'consumers' | 'offline' | undefined,
   consumerRounds: env('BENCH_CONSUMER_ROUNDS', 3),
   httpWarmupSeconds: env('BENCH_HTTP_WARMUP_SECONDS', 3),
   httpScenarioWarmupSeconds: env('BENCH_HTTP_SCENARIO_WARMUP_SECONDS', 1.5),
@@ -379,7 +380,10 @@ async function main(): Promise<void> {
   const inproc = wants('inprocess') ? await inProcess(bootstrap, topic) : undefined;
   const http = wants('http') ? await overHttp(bootstrap, topic) : undefined;
   const consumerResults = wants('consumers') ? await consumers(bootstrap) : undefined;
-  realWrite(`\n${report(machine, broker, inproc, http, consumerResults)}`);
+  const offline = wants('offline') ? await offlineKafkaSection(bootstrap, say) : [];
+  realWrite(
+    `\n${report(machine, broker, inproc, http, consumerResults)}${offline.map((line) => `${line}\n`).join('')}`,
+  );
 }
 
 let interrupted = false;

@@ -1,0 +1,238 @@
+/**
+ * The offline Kafka emulator (src/offline-kafka) in-process: records/s delivered to a no-op function next
+ * to a bare kafkajs consumer reading the same topic in the same run, and the latency from a produce
+ * acknowledgement to the start of the handler with `maximumBatchingWindow: 0`. bench/run.ts prints the
+ * section (`BENCH_ONLY=offline`).
+ */
+import { randomUUID } from 'node:crypto';
+import type { Kafka } from 'kafkajs';
+import type { KafkaEvent } from '../src/offline-kafka/event.js';
+import { type EmulatorLog, kafkaClient } from '../src/offline-kafka/kafka.js';
+import { EventSourcePoller } from '../src/offline-kafka/poller.js';
+import type { EventSource } from '../src/offline-kafka/sources.js';
+import { fixed, median, percentile, table, thousands } from './stats.js';
+
+const env = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
+const settings = {
+  records: env('BENCH_OFFLINE_RECORDS', 100_000),
+  valueBytes: 1024,
+  partitions: 3,
+  batchSize: env('BENCH_OFFLINE_BATCH_SIZE', 10_000),
+  rounds: env('BENCH_OFFLINE_ROUNDS', 2),
+  latencySamples: env('BENCH_OFFLINE_LATENCY_SAMPLES', 300),
+};
+
+const quiet: EmulatorLog = { info: () => undefined, warn: () => undefined, error: () => undefined };
+
+function source(bootstrap: string, topic: string, batchSize: number): EventSource {
+  return {
+    functionKey: 'noop',
+    label: 'bench',
+    functionArn: 'arn:aws:lambda:eu-west-1:000000000000:function:bench-noop',
+    topic,
+    groupId: `bench.offline.${randomUUID().slice(0, 8)}`,
+    envelope: { eventSource: 'SelfManagedKafka', bootstrapServers: bootstrap },
+    brokers: [bootstrap],
+    batchSize,
+    windowMs: 0,
+    startingPosition: 'TRIM_HORIZON',
+    startingPositionTimestampMs: undefined,
+    enabled: true,
+    filterPatterns: undefined,
+    destination: undefined,
+    maximumRetryAttempts: -1,
+    maximumRecordAgeSeconds: -1,
+    bisectOnError: false,
+    reportBatchItemFailures: false,
+  };
+}
+
+async function fill(kafka: Kafka, topic: string): Promise<void> {
+  const producer = kafka.producer();
+  await producer.connect();
+  const value = Buffer.alloc(settings.valueBytes, 'x');
+  for (let sent = 0; sent < settings.records; sent += 1000) {
+    await producer.send({ topic, acks: -1, messages: Array.from({ length: 1000 }, () => ({ value })) });
+  }
+  await producer.disconnect();
+}
+
+/** Seconds until a fresh group of the emulator has handed every record to a no-op function. */
+async function emulatorSeconds(kafka: Kafka, bootstrap: string, topic: string): Promise<number> {
+  let seen = 0;
+  let done: () => void = () => undefined;
+  const finished = new Promise<void>((resolve) => {
+    done = resolve;
+  });
+  const poller = new EventSourcePoller({
+    source: source(bootstrap, topic, settings.batchSize),
+    kafka,
+    invoke: async (event: KafkaEvent) => {
+      for (const records of Object.values(event.records)) seen += records.length;
+      if (seen >= settings.records) done();
+    },
+    log: quiet,
+    retryInitialDelayMs: 100,
+    retryMaxDelayMs: 1000,
+  });
+  const started = performance.now();
+  await poller.start();
+  await finished;
+  const seconds = (performance.now() - started) / 1000;
+  await poller.stop();
+  return seconds;
+}
+
+/** The same for a bare kafkajs consumer (eachBatch, auto-commit), the reference. */
+async function bareSeconds(kafka: Kafka, topic: string): Promise<number> {
+  const consumer = kafka.consumer({
+    groupId: `bench.bare.${randomUUID().slice(0, 8)}`,
+    maxWaitTimeInMs: 500,
+  });
+  let seen = 0;
+  let done: () => void = () => undefined;
+  const finished = new Promise<void>((resolve) => {
+    done = resolve;
+  });
+  const started = performance.now();
+  await consumer.connect();
+  await consumer.subscribe({ topic, fromBeginning: true });
+  await consumer.run({
+    eachBatch: async ({ batch }) => {
+      seen += batch.messages.length;
+      if (seen >= settings.records) done();
+    },
+  });
+  await finished;
+  const seconds = (performance.now() - started) / 1000;
+  await consumer.disconnect();
+  return seconds;
+}
+
+/** Milliseconds from each produce acknowledgement to the handler's start, one record at a time. */
+async function latencies(kafka: Kafka, bootstrap: string, topic: string): Promise<number[]> {
+  const startedAt = new Map<string, number>();
+  const poller = new EventSourcePoller({
+    source: source(bootstrap, topic, 100),
+    kafka,
+    invoke: async (event: KafkaEvent) => {
+      const now = performance.now();
+      for (const record of Object.values(event.records).flat()) {
+        startedAt.set(Buffer.from(record.value ?? '', 'base64').toString(), now);
+      }
+    },
+    log: quiet,
+    retryInitialDelayMs: 100,
+    retryMaxDelayMs: 1000,
+  });
+  await poller.start();
+  const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+  await producer.connect();
+  const acked = new Map<string, number>();
+  for (let i = 0; i < settings.latencySamples; i++) {
+    const id = `r${i}`;
+    await producer.send({ topic, acks: -1, messages: [{ value: id }] });
+    acked.set(id, performance.now());
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  const deadline = Date.now() + 10_000;
+  while (startedAt.size < settings.latencySamples && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  await producer.disconnect();
+  await poller.stop();
+  // The handler may start before the producer has read its acknowledgement: those samples are negative.
+  return [...acked].map(([id, at]) => (startedAt.get(id) ?? Number.NaN) - at).filter(Number.isFinite);
+}
+
+/** Runs the measurements on topics of its own (deleted after) and returns the report's section. */
+export async function offlineKafkaSection(
+  bootstrap: string,
+  say: (message: string) => void,
+): Promise<string[]> {
+  const kafka = kafkaClient([bootstrap], 'bench-offline-kafka', quiet, 'bench');
+  const admin = kafka.admin();
+  await admin.connect();
+  const created: string[] = [];
+  const createTopic = async (name: string, partitions: number) => {
+    const topic = `bench.${name}.${randomUUID().slice(0, 8)}`;
+    await admin.createTopics({ waitForLeaders: true, topics: [{ topic, numPartitions: partitions }] });
+    created.push(topic);
+    return topic;
+  };
+  try {
+    return await measure(kafka, bootstrap, createTopic, say);
+  } finally {
+    await admin.deleteTopics({ topics: created }).catch(() => undefined);
+    await admin.disconnect();
+  }
+}
+
+async function measure(
+  kafka: Kafka,
+  bootstrap: string,
+  createTopic: (name: string, partitions: number) => Promise<string>,
+  say: (message: string) => void,
+): Promise<string[]> {
+  const topic = await createTopic('offline', settings.partitions);
+  say(
+    `offline-kafka: writing ${thousands(settings.records)} records of ${settings.valueBytes} bytes to ${topic}`,
+  );
+  await fill(kafka, topic);
+  const emulator: number[] = [];
+  const bare: number[] = [];
+  for (let round = 1; round <= settings.rounds; round++) {
+    // A/B then B/A, so drift weighs on both alike.
+    const order = round % 2 === 1 ? ['emulator', 'bare'] : ['bare', 'emulator'];
+    for (const which of order) {
+      const seconds =
+        which === 'emulator'
+          ? await emulatorSeconds(kafka, bootstrap, topic)
+          : await bareSeconds(kafka, topic);
+      (which === 'emulator' ? emulator : bare).push(seconds);
+      say(`offline-kafka round ${round} ${which}: ${thousands(settings.records / seconds)} records/s`);
+    }
+  }
+  const latencyTopic = await createTopic('offline.latency', 1);
+  say(`offline-kafka: latency, ${settings.latencySamples} single-record produces`);
+  const samples = await latencies(kafka, bootstrap, latencyTopic);
+  const rate = (seconds: number[]) => settings.records / median(seconds);
+  const ratio = rate(emulator) / rate(bare);
+  const p50 = percentile(samples, 50);
+  const p99 = percentile(samples, 99);
+  return [
+    '',
+    `## Offline Kafka emulator (src/offline-kafka) in-process, no-op function (${thousands(settings.records)} records of ${settings.valueBytes} bytes on ${settings.partitions} partitions, batchSize ${thousands(settings.batchSize)}, window 0; median of ${settings.rounds} alternating rounds, each from a fresh group)`,
+    '',
+    table(
+      ['', 'records/s', 'seconds per round'],
+      [
+        [
+          'emulator -> no-op function',
+          thousands(rate(emulator)),
+          emulator.map((s) => fixed(s, 2)).join(', '),
+        ],
+        ['bare kafkajs consumer', thousands(rate(bare)), bare.map((s) => fixed(s, 2)).join(', ')],
+        [
+          '**ratio emulator/bare**',
+          `**${fixed(ratio, 2)}**`,
+          `target >= 0.80: ${ratio >= 0.8 ? 'met' : 'NOT met'}`,
+        ],
+      ],
+    ),
+    '',
+    `Produce acknowledgement to handler start, window 0, batchSize 100, ${samples.length} single-record produces 10 ms apart:`,
+    '',
+    table(
+      ['p50 ms', 'p99 ms', 'max ms', 'target'],
+      [
+        [
+          fixed(p50),
+          fixed(p99),
+          fixed(percentile(samples, 100)),
+          `p50 < 20 and p99 < 100: ${p50 < 20 && p99 < 100 ? 'met' : 'NOT met'}`,
+        ],
+      ],
+    ),
+  ];
+}
