@@ -9,7 +9,7 @@ const AdminEnvironment = z.object({
     .default('false')
     .transform((value) => value === 'true'),
   ADMIN_MAX_BODY_BYTES: z.coerce.number().int().min(1).default(65_536),
-  // Below the function timeout (29 s): an offsets reset joins the group, which takes a few seconds.
+  // Below the function timeout (29 s), so a slow broker gets a 504 from the service, not a Lambda timeout.
   ADMIN_TIMEOUT_MS: z.coerce.number().int().min(100).default(20_000),
 });
 

@@ -401,15 +401,8 @@ export class AdminService {
         targets = checkOffsets(topic, to.offsets, ranges);
       }
       targets.sort((a, b) => a.partition - b.partition);
-      try {
-        await admin.setOffsets({ groupId, topic, partitions: targets });
-      } catch (error) {
-        // kafkajs checks again that nobody joined since, and says so in a message only.
-        if (/no running instances/.test((error as Error).message ?? '')) {
-          throw new GroupNotEmptyError(`consumer group ${groupId} has active members`, { cause: error });
-        }
-        throw error;
-      }
+      // One OffsetCommit that the coordinator refuses if a member joined since the check above.
+      await this.connection.commitIdleGroupOffsets(groupId, topic, targets);
       return { group: groupId, topic, partitions: targets };
     });
   }

@@ -5,17 +5,11 @@
 import { GetBootstrapBrokersCommand, KafkaClient } from '@aws-sdk/client-kafka';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { generateAuthToken } from 'aws-msk-iam-sasl-signer-js';
-import type {
-  Admin,
-  Kafka as KafkaClientType,
-  KafkaConfig as KafkajsConfig,
-  LogEntry,
-  Producer,
-  SASLOptions,
-} from 'kafkajs';
+import type { Admin, Cluster, KafkaConfig as KafkajsConfig, LogEntry, Producer, SASLOptions } from 'kafkajs';
 import * as z from 'zod';
 import { logger } from '../logger.js';
 import type { KafkaAuth, KafkaConfig, SaslSource } from './config.js';
+import { commitIdleGroupOffsets, createCluster, type PartitionOffset } from './group-offsets.js';
 import { Kafka, logLevel } from './kafkajs.js';
 
 /** Acknowledgement levels as the API names them, and as Kafka's produce request encodes them. */
@@ -164,12 +158,14 @@ class Replaceable<T extends { connect(): Promise<void>; disconnect(): Promise<vo
 export class KafkaConnection {
   readonly config: Readonly<KafkaConfig>;
   private readonly adminClient: Replaceable<Admin>;
+  private readonly groupCluster: Replaceable<Cluster>;
   private readonly producers: Record<'idempotent' | 'plain', Replaceable<Producer>>;
 
   constructor(config: Readonly<KafkaConfig>) {
     this.config = config;
     const kafka = lazily(async () => new Kafka(await kafkajsConfig(config)));
     this.adminClient = new Replaceable(async () => (await kafka()).admin());
+    this.groupCluster = new Replaceable(async () => createCluster(await kafka()));
     this.producers = {
       // Idempotence keeps kafkajs' own retries from writing duplicates; it needs one request in flight.
       // Its retries are bounded (kafkajs warns that this may weaken exactly-once): a caller is waiting, and a
@@ -193,6 +189,14 @@ export class KafkaConnection {
   /** Disconnects and forgets the admin; the next `admin()` connects a fresh one. */
   resetAdmin(): Promise<void> {
     return this.adminClient.replace();
+  }
+
+  /**
+   * Sets the committed offsets of a consumer group that has no active members, as Kafka's AdminClient does
+   * (see group-offsets.ts); throws GroupNotEmptyError when the group has members.
+   */
+  async commitIdleGroupOffsets(groupId: string, topic: string, partitions: PartitionOffset[]): Promise<void> {
+    await commitIdleGroupOffsets(await this.groupCluster.get(), groupId, topic, partitions);
   }
 
   producer(acks: Acks): Promise<Producer> {

@@ -3,7 +3,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { createTestTopic, uniqueName } from '../../support/kafka.js';
 import { adminHarness, independentKafka } from './harness.js';
 
-const { bootstrap, call } = adminHarness();
+const { bootstrap, call, connection } = adminHarness();
 const consumers: Consumer[] = [];
 afterAll(async () => {
   await Promise.all(consumers.map((consumer) => consumer.disconnect().catch(() => undefined)));
@@ -123,6 +123,11 @@ describe('consumer groups', () => {
     const busyDelete = await call('DELETE /v1/consumer-groups/{group}', { params: { group: groupId } });
     expect(busyDelete.status).toBe(409);
     expect(busyDelete.body).toMatchObject({ error: { code: 'GROUP_NOT_EMPTY' } });
+    // Kafka itself refuses the commit (a member that joined after the service's check); partition 1 keeps
+    // its committed offset 2, as the resumed consumer shows below.
+    await expect(
+      connection.commitIdleGroupOffsets(groupId, topic, [{ partition: 1, offset: '0' }]),
+    ).rejects.toMatchObject({ statusCode: 409, code: 'GROUP_NOT_EMPTY' });
 
     // Stopped, the group can be reset; the next consumer resumes from there.
     await consumer.disconnect();

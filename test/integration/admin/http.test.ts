@@ -113,6 +113,15 @@ describe('the admin API through serverless-offline (same serverless.yml as deplo
       status: 200,
       body: { group, partitions: [{ offset: '0' }, { offset: '0' }] },
     });
+    // Another group's reset in the same container (this once outlived the function's timeout).
+    const other = uniqueName('admin-http-other');
+    const otherReset = await call(
+      'POST',
+      '/v1/consumer-groups/{group}/offsets',
+      { group: other },
+      { topic: name, to: 'latest' },
+    );
+    expect(otherReset).toMatchObject({ status: 200, body: { group: other } });
 
     const listed = await call('GET', '/v1/consumer-groups');
     expect(listed.body.groups).toContainEqual({
@@ -129,6 +138,7 @@ describe('the admin API through serverless-offline (same serverless.yml as deplo
     expect(described.body.partitions).toHaveLength(2);
 
     expect((await call('DELETE', '/v1/consumer-groups/{group}', { group })).status).toBe(204);
+    expect((await call('DELETE', '/v1/consumer-groups/{group}', { group: other })).status).toBe(204);
     expect((await call('GET', '/v1/consumer-groups/{group}', { group })).status).toBe(404);
   });
 });
