@@ -17,7 +17,8 @@ const inputs: TopicDeclaration[] = [
 const outputs: TopicDeclaration[] = [
   { name: 'events.processed', partitions: 3, configs: {} },
   { name: 'logs.normalized', partitions: 3, configs: {} },
-  // Keyed by metric+tags+window: the latest partial per key is what matters, so compaction keeps it small.
+  // Partial aggregates keyed by series, window and source batch (docs/consumers.md): a replayed batch
+  // replaces its own partials under compaction, and readers merge the partials of a window.
   { name: 'metrics.aggregated', partitions: 3, configs: { 'cleanup.policy': 'compact' } },
 ];
 
