@@ -1,6 +1,6 @@
 /**
  * Runs `serverless offline start --stage local` as a real process (the same serverless.yml as deploy),
- * on free ports, against the given broker. Only the tail of its output is kept: tests and the bench send
+ * on free ports, against the given broker (whose service topics it creates, as `npm start` does). Only the tail of its output is kept: tests and the bench send
  * thousands of requests that each log lines.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
@@ -8,6 +8,8 @@ import { once } from 'node:events';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { freePort, repositoryRoot } from '../../infra/kafka/broker.js';
+import { ensureTopics } from '../../infra/local/topics.js';
+import { SERVICE_TOPICS } from '../../src/shared/topics.js';
 
 const TAIL_CHARS = 16_384;
 
@@ -19,6 +21,8 @@ export interface RunningOffline {
 }
 
 export async function startOffline(env: NodeJS.ProcessEnv, timeoutMs = 120_000): Promise<RunningOffline> {
+  // As `npm start` does: the consumer functions' event sources refuse to start without their topics.
+  if (env.KAFKA_BROKERS) await ensureTopics(env.KAFKA_BROKERS, SERVICE_TOPICS);
   const [httpPort, lambdaPort] = [await freePort(), await freePort()];
   const workFolder = `.esbuild-offline-${httpPort}`;
   const child: ChildProcess = spawn(
