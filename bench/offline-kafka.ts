@@ -10,6 +10,7 @@ import type { KafkaEvent } from '../src/offline-kafka/event.js';
 import { type EmulatorLog, kafkaClient } from '../src/offline-kafka/kafka.js';
 import { EventSourcePoller } from '../src/offline-kafka/poller.js';
 import type { EventSource } from '../src/offline-kafka/sources.js';
+import { testSource } from '../test/integration/offline-kafka/test-source.js';
 import { fixed, median, percentile, table, thousands } from './stats.js';
 
 const env = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
@@ -25,26 +26,14 @@ const settings = {
 const quiet: EmulatorLog = { info: () => undefined, warn: () => undefined, error: () => undefined };
 
 function source(bootstrap: string, topic: string, batchSize: number): EventSource {
-  return {
+  return testSource(bootstrap, topic, {
     functionKey: 'noop',
     label: 'bench',
     functionArn: 'arn:aws:lambda:eu-west-1:000000000000:function:bench-noop',
-    topic,
-    groupId: `bench.offline.${randomUUID().slice(0, 8)}`,
     envelope: { eventSource: 'SelfManagedKafka', bootstrapServers: bootstrap },
-    brokers: [bootstrap],
     batchSize,
     windowMs: 0,
-    startingPosition: 'TRIM_HORIZON',
-    startingPositionTimestampMs: undefined,
-    enabled: true,
-    filterPatterns: undefined,
-    destination: undefined,
-    maximumRetryAttempts: -1,
-    maximumRecordAgeSeconds: -1,
-    bisectOnError: false,
-    reportBatchItemFailures: false,
-  };
+  });
 }
 
 async function fill(kafka: Kafka, topic: string): Promise<void> {

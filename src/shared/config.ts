@@ -2,7 +2,7 @@
  * Reads configuration from the environment once, at cold start, into frozen typed objects.
  * A bad value fails the cold start with an error that names the variable.
  */
-import type { z } from 'zod';
+import type * as z from 'zod';
 
 export class ConfigurationError extends Error {
   override name = 'ConfigurationError';

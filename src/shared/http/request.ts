@@ -2,7 +2,7 @@
  * Reading API Gateway HTTP API (payload v2) requests: content type, size limit, JSON, zod validation.
  */
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import type { z } from 'zod';
+import type * as z from 'zod';
 import {
   type ErrorDetail,
   InvalidJsonError,

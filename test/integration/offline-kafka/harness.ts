@@ -1,11 +1,13 @@
 /** In-process pollers against the real broker, with a scripted stand-in for the function. */
+import type { EventSource } from '../../../src/offline-kafka/sources.js';
+
+export { testSource } from './test-source.js';
+
 import { afterEach, expect } from 'vitest';
 import { destinationSink } from '../../../src/offline-kafka/destinations.js';
 import type { KafkaEvent, KafkaEventRecord } from '../../../src/offline-kafka/event.js';
 import { kafkaClient } from '../../../src/offline-kafka/kafka.js';
 import { EventSourcePoller } from '../../../src/offline-kafka/poller.js';
-import type { EventSource } from '../../../src/offline-kafka/sources.js';
-import { uniqueName } from '../../support/kafka.js';
 
 export interface CapturedLog {
   lines: string[];
@@ -18,39 +20,6 @@ export function captureLog(): CapturedLog {
   const lines: string[] = [];
   const push = (level: string) => (message: string) => void lines.push(`${level} ${message}`);
   return { lines, info: push('info'), warn: push('warn'), error: push('error') };
-}
-
-/** A mapping as sources.ts reads it from serverless.yml, with a fresh group. */
-export function testSource(
-  bootstrap: string,
-  topic: string,
-  overrides: Partial<EventSource> = {},
-): EventSource {
-  return {
-    functionKey: 'consumer',
-    label: 'functions.consumer.events[0].msk',
-    functionArn: 'arn:aws:lambda:eu-west-1:000000000000:function:svc-test-consumer',
-    topic,
-    groupId: uniqueName('group'),
-    envelope: {
-      eventSource: 'aws:kafka',
-      eventSourceArn: 'arn:aws:kafka:eu-west-1:000000000000:cluster/test/1',
-      bootstrapServers: bootstrap,
-    },
-    brokers: [bootstrap],
-    batchSize: 100,
-    windowMs: 200,
-    startingPosition: 'TRIM_HORIZON',
-    startingPositionTimestampMs: undefined,
-    enabled: true,
-    filterPatterns: undefined,
-    destination: undefined,
-    maximumRetryAttempts: -1,
-    maximumRecordAgeSeconds: -1,
-    bisectOnError: false,
-    reportBatchItemFailures: false,
-    ...overrides,
-  };
 }
 
 /** The function: records every event it is invoked with and answers with `behaviour` (throw to fail). */

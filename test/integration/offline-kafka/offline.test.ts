@@ -103,10 +103,10 @@ describe('offline Kafka plugin in serverless offline', () => {
     expect(Object.values(document.payload.records).flat()).toMatchObject([
       { value: Buffer.from('fail').toString('base64') },
     ]);
-    expect(offline.output()).toMatch(
+    expect(offline.tail()).toMatch(
       /offline-kafka: λ recorder \S+-\d\[\d+(\.\.\d+)?\] \d+ record\(s\) [\d.]+ ms: ok/,
     );
-    expect(offline.output()).toContain('enabled: false, not polling never.polled');
+    expect(offline.tail()).toContain('enabled: false, not polling never.polled');
   });
 
   it('fails fast, naming the topic, when a source topic is missing', async () => {
