@@ -10,6 +10,7 @@ import { Kafka, logLevel } from 'kafkajs';
 import { startKafka } from '../infra/kafka/broker.js';
 import { startOffline } from '../test/support/offline.js';
 import { bundle } from './bundle.js';
+import { bundleTable, measureBundles } from './bundles.js';
 import type { HandlerRow } from './consumers.js';
 import { load } from './http.js';
 import type { Sample, Sender } from './inprocess.js';
@@ -25,7 +26,7 @@ const settings = {
   batches: env('BENCH_BATCHES', 800),
   rounds: env('BENCH_ROUNDS', 4),
   httpSeconds: env('BENCH_HTTP_SECONDS', 6),
-  only: process.env.BENCH_ONLY as 'inprocess' | 'http' | 'consumers' | 'offline' | undefined,
+  only: process.env.BENCH_ONLY as 'inprocess' | 'http' | 'consumers' | 'offline' | 'bundles' | undefined,
   consumerRounds: env('BENCH_CONSUMER_ROUNDS', 3),
   httpWarmupSeconds: env('BENCH_HTTP_WARMUP_SECONDS', 3),
   httpScenarioWarmupSeconds: env('BENCH_HTTP_SCENARIO_WARMUP_SECONDS', 1.5),
@@ -381,8 +382,11 @@ async function main(): Promise<void> {
   const http = wants('http') ? await overHttp(bootstrap, topic) : undefined;
   const consumerResults = wants('consumers') ? await consumers(bootstrap) : undefined;
   const offline = wants('offline') ? await offlineKafkaSection(bootstrap, say) : [];
+  const bundles = wants('bundles')
+    ? `\n## Bundles and cold start (serverless package --stage dev; fresh Node ${process.version} process per sample, median of 5; Lambda runs nodejs24.x on arm64)\n\n${bundleTable(await measureBundles(bootstrap))}\n`
+    : '';
   realWrite(
-    `\n${report(machine, broker, inproc, http, consumerResults)}${offline.map((line) => `${line}\n`).join('')}`,
+    `\n${report(machine, broker, inproc, http, consumerResults)}${offline.map((line) => `${line}\n`).join('')}${bundles}`,
   );
 }
 
