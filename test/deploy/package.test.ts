@@ -164,8 +164,17 @@ describe.each([
       }),
     );
     const group = (name: string) => ({ ConsumerGroupId: `kafka-lambda-runtime-${stage}-${name}` });
+    // prod runs consumerMode provisioned: partial batch responses need provisioned pollers.
+    const mode =
+      stage === 'prod'
+        ? {
+            FunctionResponseTypes: ['ReportBatchItemFailures'],
+            ProvisionedPollerConfig: { MinimumPollers: 1, MaximumPollers: 3 },
+          }
+        : {};
     expect(mappings).toEqual({
       events: {
+        ...mode,
         Topics: ['events'],
         StartingPosition: 'TRIM_HORIZON',
         BatchSize: 100,
@@ -182,6 +191,7 @@ describe.each([
         },
       },
       logs: {
+        ...mode,
         Topics: ['logs'],
         StartingPosition: 'TRIM_HORIZON',
         BatchSize: 1000,
@@ -189,6 +199,7 @@ describe.each([
         AmazonManagedKafkaEventSourceConfig: group('logs'),
       },
       metrics: {
+        ...mode,
         Topics: ['metrics'],
         StartingPosition: 'TRIM_HORIZON',
         BatchSize: 5000,
@@ -196,6 +207,17 @@ describe.each([
         AmazonManagedKafkaEventSourceConfig: group('metrics'),
       },
     });
+  });
+
+  it('makes the consumer functions answer in the format their event sources expect', () => {
+    const expected = stage === 'prod' ? 'true' : 'false';
+    for (const [id, fn] of lambdaFunctions(packaged.template)) {
+      const variables = (fn.Properties?.Environment as { Variables?: Record<string, unknown> } | undefined)
+        ?.Variables;
+      if (variables && 'REPORT_BATCH_ITEM_FAILURES' in variables) {
+        expect(variables.REPORT_BATCH_ITEM_FAILURES, id).toBe(expected);
+      }
+    }
   });
 
   it('keeps each bundle within its size budget', () => {
