@@ -33,12 +33,19 @@ export interface StartKafkaOptions {
   dataDir?: string;
   /** Broker output goes here as well as to the broker.log file in dataDir. */
   echo?: boolean;
+  /**
+   * Also listen with SASL_PLAINTEXT (SCRAM-SHA-512 and PLAIN) for this user, on `saslPort` of the answer:
+   * the authenticated paths of the Kafka client are tested against the real thing.
+   */
+  saslUser?: { username: string; password: string };
 }
 
 export interface RunningKafka {
   /** `host:port`, ready to put in KAFKA_BROKERS. */
   bootstrap: string;
   port: number;
+  /** With `saslUser`: `host:port` of the SASL_PLAINTEXT listener. */
+  saslBootstrap: string | undefined;
   dataDir: string;
   pid: number;
   stop(): Promise<void>;
@@ -95,15 +102,35 @@ export async function freePort(): Promise<number> {
   return address.port;
 }
 
-function serverProperties(port: number, controllerPort: number, logDir: string): string {
+interface Listeners {
+  port: number;
+  controllerPort: number;
+  sasl: { port: number; username: string; password: string } | undefined;
+}
+
+/** SASL_PLAINTEXT with SCRAM-SHA-512 (credentials stored at format time) and PLAIN (from the JAAS line). */
+function saslProperties({ sasl }: Listeners): string[] {
+  if (!sasl) return [];
+  const plainUser = `user_${sasl.username}="${sasl.password}"`;
+  return [
+    'sasl.enabled.mechanisms=SCRAM-SHA-512,PLAIN',
+    'listener.name.sasl_plaintext.scram-sha-512.sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required;',
+    `listener.name.sasl_plaintext.plain.sasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule required ${plainUser};`,
+  ];
+}
+
+function serverProperties(listeners: Listeners, logDir: string): string {
+  const { port, controllerPort, sasl } = listeners;
+  const saslListener = sasl ? `,SASL_PLAINTEXT://127.0.0.1:${sasl.port}` : '';
   return `${[
     'process.roles=broker,controller',
     'node.id=1',
     `controller.quorum.bootstrap.servers=127.0.0.1:${controllerPort}`,
-    `listeners=PLAINTEXT://127.0.0.1:${port},CONTROLLER://127.0.0.1:${controllerPort}`,
-    `advertised.listeners=PLAINTEXT://127.0.0.1:${port}`,
+    `listeners=PLAINTEXT://127.0.0.1:${port},CONTROLLER://127.0.0.1:${controllerPort}${saslListener}`,
+    `advertised.listeners=PLAINTEXT://127.0.0.1:${port}${saslListener}`,
     'controller.listener.names=CONTROLLER',
-    'listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT',
+    'listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT,SASL_PLAINTEXT:SASL_PLAINTEXT',
+    ...saslProperties(listeners),
     'inter.broker.listener.name=PLAINTEXT',
     `log.dirs=${logDir}`,
     'num.partitions=1',
@@ -184,6 +211,7 @@ export async function startKafka(options: StartKafkaOptions = {}): Promise<Runni
   const { libs } = await installKafka();
   const port = options.port || (await freePort());
   const controllerPort = await freePort();
+  const sasl = options.saslUser ? { port: await freePort(), ...options.saslUser } : undefined;
   const dataDir = options.dataDir ?? join(repositoryRoot, '.cache', 'kafka-runs', `${process.pid}-${port}`);
   const logDir = join(dataDir, 'log');
   await mkdir(logDir, { recursive: true });
@@ -191,7 +219,7 @@ export async function startKafka(options: StartKafkaOptions = {}): Promise<Runni
   await killStale(pidFile);
 
   const propertiesFile = join(dataDir, 'server.properties');
-  await writeFile(propertiesFile, serverProperties(port, controllerPort, logDir));
+  await writeFile(propertiesFile, serverProperties({ port, controllerPort, sasl }, logDir));
   if (!existsSync(join(logDir, 'meta.properties'))) {
     const run = promisify(execFile);
     const { stdout: clusterId } = await run('java', java(libs, 'kafka.tools.StorageTool', ['random-uuid']));
@@ -200,6 +228,7 @@ export async function startKafka(options: StartKafkaOptions = {}): Promise<Runni
       java(libs, 'kafka.tools.StorageTool', [
         'format',
         '--standalone',
+        ...(sasl ? ['--add-scram', `SCRAM-SHA-512=[name=${sasl.username},password=${sasl.password}]`] : []),
         '-t',
         clusterId.trim(),
         '-c',
@@ -244,5 +273,12 @@ export async function startKafka(options: StartKafkaOptions = {}): Promise<Runni
     await stop();
     throw error;
   }
-  return { bootstrap, port, dataDir, pid: child.pid, stop };
+  return {
+    bootstrap,
+    port,
+    saslBootstrap: sasl ? `127.0.0.1:${sasl.port}` : undefined,
+    dataDir,
+    pid: child.pid,
+    stop,
+  };
 }

@@ -1,0 +1,59 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type RunningKafka, startKafka } from '../../../infra/kafka/broker.js';
+import { testConnection } from '../../support/kafka.js';
+import { readWithKafkaPython } from '../../support/peers.js';
+import { produceHandler } from '../../support/produce.js';
+
+const user = { username: 'svc-producer', password: 'pa55-Word!' };
+
+describe('SASL authentication against a real broker (SCRAM-SHA-512 and PLAIN)', () => {
+  let kafka: RunningKafka;
+  let sasl: string;
+  beforeAll(async () => {
+    kafka = await startKafka({ saslUser: user });
+    sasl = kafka.saslBootstrap ?? '';
+    const admin = await testConnection(kafka.bootstrap).admin();
+    await admin.createTopics({
+      waitForLeaders: true,
+      topics: [{ topic: 'authenticated', numPartitions: 1 }],
+    });
+    await admin.disconnect();
+  });
+  afterAll(async () => {
+    await kafka?.stop();
+  });
+
+  it.each(['scram-sha-512', 'plain'])('produces with %s credentials', async (mechanism) => {
+    const api = produceHandler(sasl, {
+      KAFKA_AUTH: mechanism,
+      KAFKA_TLS: 'false',
+      KAFKA_SASL_USERNAME: user.username,
+      KAFKA_SASL_PASSWORD: user.password,
+    });
+
+    const answer = await api.produce('authenticated', { records: [{ value: mechanism }] });
+
+    expect(answer.status).toBe(200);
+    const read = await readWithKafkaPython(kafka.bootstrap, 'authenticated', mechanism === 'plain' ? 2 : 1);
+    expect(read.map((r) => Buffer.from(r.value ?? '', 'base64').toString())).toContain(
+      JSON.stringify(mechanism),
+    );
+  });
+
+  it('answers 500 without the credentials in the body when they are wrong', async () => {
+    const api = produceHandler(sasl, {
+      KAFKA_AUTH: 'scram-sha-512',
+      KAFKA_TLS: 'false',
+      KAFKA_SASL_USERNAME: user.username,
+      KAFKA_SASL_PASSWORD: 'not-the-password',
+      PRODUCE_TIMEOUT_MS: '5000',
+    });
+
+    const answer = await api.produce('authenticated', { records: [{ value: 1 }] });
+
+    expect(answer.status).toBe(500);
+    expect(answer.body.error).toMatchObject({ code: 'BROKER_AUTHENTICATION_FAILED', retriable: false });
+    expect(JSON.stringify(answer.body)).not.toContain('not-the-password');
+    expect(JSON.stringify(answer.body)).not.toContain(user.username);
+  });
+});
