@@ -1,29 +1,15 @@
 /**
- * Conformance peers we did not write: kafka-python (PyPI, in a venv under .cache) and the Apache Kafka
+ * Conformance peers we did not write: kafka-python (PyPI, see python-tools.ts) and the Apache Kafka
  * CLI tools from the Maven jars. They keep our bytes, partitions and timestamps honest.
  */
 import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { installKafka, repositoryRoot } from '../../infra/kafka/broker.js';
+import { pythonTool } from './python-tools.js';
 
 const run = promisify(execFile);
-const venv = join(repositoryRoot, '.cache', 'python-peers');
-const python = join(venv, 'bin', 'python');
-
-let ready: Promise<void> | undefined;
-
-/** Creates the venv with kafka-python on first use (npm test needs no manual step). */
-function kafkaPython(): Promise<void> {
-  ready ??= (async () => {
-    if (existsSync(join(venv, 'installed'))) return;
-    await run('python3', ['-m', 'venv', venv]);
-    await run(join(venv, 'bin', 'pip'), ['install', '--quiet', 'kafka-python==3.0.12']);
-    await run('touch', [join(venv, 'installed')]);
-  })();
-  return ready;
-}
+const KAFKA_PYTHON = 'kafka-python==3.0.12';
 
 export interface PeerRecord {
   partition: number;
@@ -42,9 +28,9 @@ export async function readWithKafkaPython(
   expected: number,
   timeoutSeconds = 30,
 ): Promise<PeerRecord[]> {
-  await kafkaPython();
+  const bin = await pythonTool('kafka-python', KAFKA_PYTHON);
   const { stdout } = await run(
-    python,
+    join(bin, 'python'),
     [
       join(repositoryRoot, 'test', 'support', 'peers', 'consume.py'),
       bootstrap,

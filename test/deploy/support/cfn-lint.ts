@@ -1,24 +1,17 @@
 /**
  * cfn-lint (https://github.com/aws-cloudformation/cfn-lint, from PyPI), AWS's CloudFormation linter: it
- * checks templates against the resource schemas of each region. Installed into a venv under .cache on
- * first use, so `npm test` needs no manual step on a fresh machine.
+ * checks templates against the resource schemas of each region (installed by ../../support/python-tools.ts).
  */
 import { execFile } from 'node:child_process';
-import { mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { repositoryRoot } from '../../../infra/kafka/broker.js';
+import { pythonTool } from '../../support/python-tools.js';
 
 const run = promisify(execFile);
 
 /** Pinned: a release with new rules must not turn the build red on its own. */
 export const CFN_LINT_VERSION = '1.58.0';
-
-const venv = join(repositoryRoot, '.cache', 'python-cfn-lint');
-const marker = join(venv, 'installed');
-const lock = `${venv}.lock`;
-/** A lock older than this was left by a killed run (an install takes a minute or two). */
-const staleLockMs = 10 * 60_000;
 
 /** One finding, as `cfn-lint --format json` prints it. */
 export interface CfnLintMatch {
@@ -43,52 +36,6 @@ export interface LintOptions {
   regions?: string[];
 }
 
-let ready: Promise<void> | undefined;
-
-const installedVersion = () => readFile(marker, 'utf8').catch(() => undefined);
-
-/**
- * Creates the venv once. Test files run in parallel workers, so one worker installs under a lock
- * directory (mkdir is atomic) while the others wait for the marker.
- */
-function cfnLint(): Promise<void> {
-  ready ??= (async () => {
-    while ((await installedVersion()) !== CFN_LINT_VERSION) {
-      const locked = await mkdir(lock).then(
-        () => true,
-        (error: NodeJS.ErrnoException) => {
-          if (error.code === 'EEXIST') return false;
-          throw error;
-        },
-      );
-      if (!locked) {
-        const since = await stat(lock).then(
-          (s) => s.mtimeMs,
-          () => undefined,
-        );
-        if (since !== undefined && Date.now() - since > staleLockMs)
-          await rm(lock, { recursive: true, force: true });
-        else await new Promise((resolve) => setTimeout(resolve, 1000));
-        continue;
-      }
-      try {
-        await rm(venv, { recursive: true, force: true });
-        await run('python3', ['-m', 'venv', venv]);
-        await run(join(venv, 'bin', 'pip'), [
-          'install',
-          '--quiet',
-          '--disable-pip-version-check',
-          `cfn-lint==${CFN_LINT_VERSION}`,
-        ]);
-        await writeFile(marker, CFN_LINT_VERSION);
-      } finally {
-        await rm(lock, { recursive: true, force: true });
-      }
-    }
-  })();
-  return ready;
-}
-
 /**
  * Lints CloudFormation templates, YAML or JSON (such as `serverless package`'s
  * `.serverless/cloudformation-template-update-stack.json`), and sorts the findings by level;
@@ -99,12 +46,12 @@ function cfnLint(): Promise<void> {
  * expect(errors).toEqual([]);
  */
 export async function lintTemplates(paths: string[], options: LintOptions = {}): Promise<LintResult> {
-  await cfnLint();
+  const bin = await pythonTool('cfn-lint', `cfn-lint==${CFN_LINT_VERSION}`);
   const regions = options.regions ?? ['eu-west-1'];
   const args = ['--format', 'json', '--regions', ...regions, '--', ...paths];
   let stdout: string;
   try {
-    ({ stdout } = await run(join(venv, 'bin', 'cfn-lint'), args, {
+    ({ stdout } = await run(join(bin, 'cfn-lint'), args, {
       cwd: repositoryRoot,
       maxBuffer: 64 * 1024 * 1024,
     }));
