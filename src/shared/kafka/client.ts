@@ -28,7 +28,11 @@ async function readSaslSecret(source: SaslSource, region: string | undefined) {
   return parsed.data;
 }
 
-async function saslOptions(auth: KafkaAuth, region: string | undefined): Promise<SASLOptions | undefined> {
+/** The SASL settings kafkajs gets for an authentication mode (exported for its unit test). */
+export async function saslOptions(
+  auth: KafkaAuth,
+  region: string | undefined,
+): Promise<SASLOptions | undefined> {
   switch (auth.mechanism) {
     case 'none':
       return undefined;
