@@ -61,6 +61,11 @@ function isJsonContentType(header: string | undefined): boolean {
 
 /** Returns the parsed JSON body, enforcing content type and the byte limit first. */
 export function readJsonBody(event: APIGatewayProxyEventV2, maxBytes: number): unknown {
+  return parseJsonBody(readJsonBodyBytes(event, maxBytes));
+}
+
+/** The bytes of a JSON body, after the content type and byte limit checks; see {@link parseJsonBody}. */
+export function readJsonBodyBytes(event: APIGatewayProxyEventV2, maxBytes: number): Buffer {
   const contentType = event.headers?.['content-type'];
   if (!isJsonContentType(contentType)) {
     throw new UnsupportedMediaTypeError(
@@ -72,6 +77,11 @@ export function readJsonBody(event: APIGatewayProxyEventV2, maxBytes: number): u
   if (bytes.length > maxBytes) {
     throw new PayloadTooLargeError(`the body is ${bytes.length} bytes; the limit is ${maxBytes}`);
   }
+  return bytes;
+}
+
+/** Parses the bytes {@link readJsonBodyBytes} returned, or throws a 400. */
+export function parseJsonBody(bytes: Buffer): unknown {
   if (bytes.length === 0) throw new InvalidJsonError('the body is empty; expected a JSON object');
   try {
     return JSON.parse(bytes.toString('utf8'));

@@ -4,15 +4,17 @@
  */
 import type { OutgoingRecord } from '../kafka/writer.js';
 import type { ProduceRequest } from './schema.js';
+import { type RecordSource, recordSources } from './source.js';
 
 type Format = ProduceRequest['valueFormat'];
 type HeaderValue = string | { base64: string };
 
-export function encodeData(data: unknown, format: Format): Buffer | null {
+/** `source`: the JSON text `data` was parsed from, written as it is when the format is json. */
+export function encodeData(data: unknown, format: Format, source?: Buffer): Buffer | null {
   if (data === null || data === undefined) return null;
   switch (format) {
     case 'json':
-      return Buffer.from(JSON.stringify(data), 'utf8');
+      return source ?? Buffer.from(JSON.stringify(data), 'utf8');
     case 'string':
       return Buffer.from(data as string, 'utf8');
     case 'binary':
@@ -37,12 +39,26 @@ export function toEpochMillis(timestamp: number | string | undefined, now: numbe
   return typeof timestamp === 'number' ? timestamp : Date.parse(timestamp);
 }
 
-export function encodeRecords(request: ProduceRequest, now: number): OutgoingRecord[] {
-  return request.records.map((record) => ({
-    key: encodeData(record.key, request.keyFormat),
-    value: encodeData(record.value, request.valueFormat),
-    headers: encodeHeaders(record.headers),
-    partition: record.partition,
-    timestamp: toEpochMillis(record.timestamp, now),
-  }));
+/**
+ * `body`: the request's JSON bytes, when the request was parsed from them: json keys and values are then
+ * written as the client's own text (see source.ts) rather than serialised again.
+ */
+export function encodeRecords(request: ProduceRequest, now: number, body?: Buffer): OutgoingRecord[] {
+  const sources = body && hasJson(request) ? recordSources(body) : undefined;
+  // Always as many as there are records for a body `request` was parsed from; if not, serialise instead.
+  const usable = sources?.length === request.records.length ? sources : undefined;
+  return request.records.map((record, index) => {
+    const source: RecordSource | undefined = usable?.[index];
+    return {
+      key: encodeData(record.key, request.keyFormat, source?.key),
+      value: encodeData(record.value, request.valueFormat, source?.value),
+      headers: encodeHeaders(record.headers),
+      partition: record.partition,
+      timestamp: toEpochMillis(record.timestamp, now),
+    };
+  });
+}
+
+function hasJson(request: ProduceRequest): boolean {
+  return request.keyFormat === 'json' || request.valueFormat === 'json';
 }

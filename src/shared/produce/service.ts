@@ -72,10 +72,19 @@ export class ProduceService {
     return name;
   }
 
-  async produce(topicParameter: unknown, body: unknown, now = Date.now()): Promise<ProduceOutcome> {
+  /**
+   * `body`: the parsed request; `bodyBytes`: the JSON it was parsed from, when there is one, so json keys
+   * and values are written as the client sent them (encode.ts).
+   */
+  async produce(
+    topicParameter: unknown,
+    body: unknown,
+    now = Date.now(),
+    bodyBytes?: Buffer,
+  ): Promise<ProduceOutcome> {
     const topic = this.checkTopic(topicParameter);
     const request = parseWith(this.requestSchema, body);
-    const records = encodeRecords(request, now);
+    const records = encodeRecords(request, now, bodyBytes);
     const info = await this.writer.topicInfo(topic);
 
     const badPartitions = records.flatMap((record, index) =>

@@ -61,4 +61,22 @@ describe('encoding', () => {
       timestamp: 7,
     });
   });
+
+  it("writes json keys and values as the body's own text, other formats as before", () => {
+    // Prepare
+    const text =
+      '{"keyFormat": "json", "records": [{"key": {"id": 1.0}, "value": [ 12345678901234567890 ]}, {"key": null, "value": "\\u00e9"}]}';
+    const asString = '{"valueFormat": "string", "records": [{"key": "k", "value": "\\u00e9"}]}';
+
+    // Act
+    const json = encodeRecords(ProduceRequest.parse(JSON.parse(text)), 7, Buffer.from(text));
+    const [string] = encodeRecords(ProduceRequest.parse(JSON.parse(asString)), 7, Buffer.from(asString));
+
+    // Assess
+    expect(json.map((r) => [r.key?.toString() ?? null, r.value?.toString()])).toEqual([
+      ['{"id": 1.0}', '[ 12345678901234567890 ]'],
+      [null, '"\\u00e9"'],
+    ]);
+    expect([string?.key?.toString(), string?.value?.toString()]).toEqual(['k', 'é']);
+  });
 });
