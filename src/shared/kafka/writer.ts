@@ -241,11 +241,19 @@ export class KafkaRecordWriter implements RecordWriter {
     const logAppendTime = answer?.logAppendTime !== undefined ? Number(answer.logAppendTime) : -1;
     return {
       // acks=none: the broker sends no answer, so no offset is known.
-      offsetOf: (i: number) =>
-        baseOffset === undefined ? null : (BigInt(baseOffset) + BigInt(i)).toString(),
+      offsetOf: (i: number) => (baseOffset === undefined ? null : addOffset(baseOffset, i)),
       timestamp: logAppendTime >= 0 ? logAppendTime : undefined,
     };
   }
+}
+
+/**
+ * A 64-bit offset plus `delta`, as a string: Number arithmetic while it is exact (below 2^53, as any
+ * real partition's offsets are), BigInt beyond.
+ */
+function addOffset(base: string, delta: number): string {
+  const sum = Number(base) + delta;
+  return Number.isSafeInteger(sum) ? String(sum) : (BigInt(base) + BigInt(delta)).toString();
 }
 
 /** Splits one partition's records, in order, into batches that each fit the topic's batch limit. */

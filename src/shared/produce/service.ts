@@ -31,12 +31,24 @@ function detail(path: (string | number)[], message: string): ErrorDetail {
   return { field: fieldName(path), path, message };
 }
 
-function written(result: Extract<WriteResult, { ok: true }>): WrittenRecord {
-  return {
-    partition: result.partition,
-    offset: result.offset,
-    timestamp: new Date(result.timestamp).toISOString(),
+/**
+ * Epoch milliseconds as ISO-8601, remembering the last one: the records of a response mostly share
+ * one timestamp (the request's time, or the broker's LogAppendTime), and toISOString is not cheap.
+ */
+function isoTimestamps(): (millis: number) => string {
+  let lastMillis = Number.NaN;
+  let lastText = '';
+  return (millis) => {
+    if (millis !== lastMillis) {
+      lastMillis = millis;
+      lastText = new Date(millis).toISOString();
+    }
+    return lastText;
   };
+}
+
+function written(result: Extract<WriteResult, { ok: true }>, iso: (millis: number) => string): WrittenRecord {
+  return { partition: result.partition, offset: result.offset, timestamp: iso(result.timestamp) };
 }
 
 function failed(result: Extract<WriteResult, { ok: false }>): FailedRecord {
@@ -128,8 +140,9 @@ export class ProduceService {
 
 function classify(topic: string, results: WriteResult[], unacknowledged: boolean): ProduceOutcome {
   const failures = results.filter((result) => !result.ok);
+  const iso = isoTimestamps();
   if (failures.length === 0) {
-    const records = results.map((result) => written(result as Extract<WriteResult, { ok: true }>));
+    const records = results.map((result) => written(result as Extract<WriteResult, { ok: true }>, iso));
     return { status: unacknowledged ? 202 : 200, body: { topic, records } };
   }
   if (failures.length === results.length) {
@@ -143,7 +156,7 @@ function classify(topic: string, results: WriteResult[], unacknowledged: boolean
       topic,
       written: results.length - failures.length,
       failed: failures.length,
-      records: results.map((result) => (result.ok ? written(result) : failed(result))),
+      records: results.map((result) => (result.ok ? written(result, iso) : failed(result))),
     },
   };
 }
