@@ -83,10 +83,37 @@ export function toEventRecord(topic: string, partition: number, message: Consume
  * opens its partition's array, the `"<topic>-<partition>":[]` around it.
  */
 export function recordSize(record: KafkaEventRecord): number {
+  return sizeBound(record.topic, record.key?.length ?? 0, record.value?.length ?? 0, record.headers);
+}
+
+/**
+ * `recordSize` of the record `toEventRecord` would build from the message, without building it: the
+ * poller sizes every record when it arrives but encodes it only when it is delivered.
+ */
+export function messageSize(topic: string, message: ConsumedMessage): number {
+  return sizeBound(
+    topic,
+    base64Length(message.key),
+    base64Length(message.value),
+    headerList(message.headers),
+  );
+}
+
+/** Base64 takes 4 characters per 3 bytes, the last group padded. */
+function base64Length(bytes: Buffer | null): number {
+  return bytes === null ? 0 : 4 * Math.ceil(bytes.length / 3);
+}
+
+function sizeBound(
+  topic: string,
+  keyChars: number,
+  valueChars: number,
+  headers: Record<string, number[]>[],
+): number {
   // Base64 and Kafka topic names are ASCII and need no escaping; field names, numbers and punctuation
   // take under 200 bytes. Serializing every record instead costs more than the rest of the poller.
-  const headers = record.headers.length === 0 ? 2 : Buffer.byteLength(JSON.stringify(record.headers));
-  return 200 + 2 * record.topic.length + (record.key?.length ?? 0) + (record.value?.length ?? 0) + headers;
+  const headerBytes = headers.length === 0 ? 2 : Buffer.byteLength(JSON.stringify(headers));
+  return 200 + 2 * topic.length + keyChars + valueChars + headerBytes;
 }
 
 /** The serialized size of the event without records. */
@@ -94,14 +121,38 @@ export function envelopeSize(envelope: EventEnvelope): number {
   return Buffer.byteLength(JSON.stringify({ ...envelope, records: {} }));
 }
 
+/**
+ * Calls `each` once per run of consecutive items of one topic-partition, with the run's
+ * `"<topic>-<partition>"` key and bounds (`start` inclusive, `end` exclusive). Batches are in queue
+ * order, where each partition's records come in runs of one fetch, so the key is built once per run
+ * rather than once per record.
+ */
+export function forEachRun<T extends { topic: string; partition: number }>(
+  items: readonly T[],
+  each: (key: string, start: number, end: number) => void,
+): void {
+  let start = 0;
+  while (start < items.length) {
+    const { topic, partition } = items[start] as T;
+    let end = start + 1;
+    while (
+      end < items.length &&
+      (items[end] as T).partition === partition &&
+      (items[end] as T).topic === topic
+    )
+      end += 1;
+    each(topicPartition(topic, partition), start, end);
+    start = end;
+  }
+}
+
 /** Groups records by topic-partition, keeping the order they are given in (offset order per partition). */
 export function buildEvent(envelope: EventEnvelope, records: readonly KafkaEventRecord[]): KafkaEvent {
   const grouped: Record<string, KafkaEventRecord[]> = {};
-  for (const record of records) {
-    const key = topicPartition(record.topic, record.partition);
+  forEachRun(records, (key, start, end) => {
     const list = grouped[key] ?? [];
-    list.push(record);
+    for (let i = start; i < end; i++) list.push(records[i] as KafkaEventRecord);
     grouped[key] = list;
-  }
+  });
   return { ...envelope, records: grouped };
 }

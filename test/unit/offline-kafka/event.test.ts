@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   buildEvent,
+  messageSize,
   PAYLOAD_LIMIT_BYTES,
   recordSize,
   signedBytes,
@@ -75,5 +76,30 @@ describe('event building', () => {
     // Assess
     expect(bounded).toBeGreaterThanOrEqual(exact);
     expect(PAYLOAD_LIMIT_BYTES).toBe(6_291_456);
+  });
+});
+
+describe('messageSize', () => {
+  it.each([
+    [
+      'a keyed record with headers',
+      {
+        key: Buffer.from('key-1'),
+        value: Buffer.alloc(1000, 7),
+        headers: { h: [Buffer.from('ë'), Buffer.from('2')], 'x"y': Buffer.from('') },
+      },
+    ],
+    ['a keyless record', { key: null, value: Buffer.from('{"a":1}') }],
+    ['a tombstone', { key: Buffer.from('k'), value: null }],
+    ['values of every length modulo 3', { key: Buffer.alloc(4), value: Buffer.alloc(5) }],
+  ])('is the recordSize of %s without encoding it', (_name, fields) => {
+    // Prepare
+    const message = { offset: '3', timestamp: '1700000000000', ...fields };
+
+    // Act
+    const size = messageSize('events', message);
+
+    // Assess
+    expect(size).toBe(recordSize(toEventRecord('events', 1, message)));
   });
 });
