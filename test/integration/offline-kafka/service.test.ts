@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
 import { type RunningOffline, startOffline } from '../../support/offline.js';
 import { produceWithJavaClient, readWithKafkaPython } from '../../support/peers.js';
 
@@ -37,6 +37,7 @@ describe('the local stack (serverless.yml, stage local), as npm start runs it', 
       key: 'user:u-1',
       value: expect.objectContaining({ id, type: 'click', entity: { kind: 'user', id: 'u-1' } }),
     });
-    expect(offline.tail()).toMatch(/offline-kafka: λ events/);
+    // The invocation's log line follows its outcome, so it may come after the output is readable.
+    await vi.waitFor(() => expect(offline.tail()).toMatch(/offline-kafka: λ events/), { timeout: 10_000 });
   });
 });
