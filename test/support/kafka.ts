@@ -1,8 +1,8 @@
 /** Real-broker helpers for integration tests: unique topic names, creation with cleanup. */
 import { randomUUID } from 'node:crypto';
-import { afterAll } from 'vitest';
 import { KafkaConnection } from '../../src/shared/kafka/client.js';
 import { loadKafkaConfig } from '../../src/shared/kafka/config.js';
+import { afterFile } from './cleanup.js';
 
 export function uniqueName(prefix: string): string {
   return `test.${prefix}.${randomUUID().slice(0, 8)}`;
@@ -33,7 +33,7 @@ export async function createTestTopic(
       },
     ],
   });
-  afterAll(async () => {
+  afterFile(async () => {
     await admin.deleteTopics({ topics: [topic] }).catch(() => undefined);
     await admin.disconnect();
   });

@@ -8,10 +8,10 @@ import { once } from 'node:events';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll } from 'vitest';
 import { freePort, repositoryRoot } from '../../../infra/kafka/broker.js';
 import type { KafkaEvent } from '../../../src/shared/consumer/event.js';
 import { KafkaRecordWriter, type OutgoingRecord } from '../../../src/shared/kafka/writer.js';
+import { afterFile } from '../../support/cleanup.js';
 import { testConnection, uniqueName } from '../../support/kafka.js';
 import { fromPeerRecords, mskEvent, selfManagedEvent } from '../../support/kafka-events.js';
 import { readWithKafkaPython } from '../../support/peers.js';
@@ -25,7 +25,7 @@ export async function consumerTopics(bootstrap: string, prefix: string, partitio
     waitForLeaders: true,
     topics: Object.values(names).map((topic) => ({ topic, numPartitions: partitions, replicationFactor: 1 })),
   });
-  afterAll(async () => {
+  afterFile(async () => {
     await admin.deleteTopics({ topics: Object.values(names) }).catch(() => undefined);
   });
   return names;
@@ -106,7 +106,7 @@ export async function startS3rver(bucket: string): Promise<{ endpoint: string; d
   child.stderr?.on('data', (chunk) => {
     output += String(chunk);
   });
-  afterAll(async () => {
+  afterFile(async () => {
     if (child.exitCode === null) {
       child.kill('SIGTERM');
       await once(child, 'exit');
