@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { freePort, repositoryRoot } from '../../infra/kafka/broker.js';
 import { ensureTopics } from '../../infra/local/topics.js';
 import { SERVICE_TOPICS } from '../../src/shared/topics.js';
+import { afterFile } from './cleanup.js';
 
 export interface OfflineOptions {
   /** The service folder; the repository's own service by default. */
@@ -97,6 +98,8 @@ export async function startOffline(
     }
     await rm(join(cwd, workFolder), { recursive: true, force: true });
   };
+  // Even if a hook times out while this waits, the process group does not outlive the test file.
+  afterFile(() => signal('SIGKILL'));
   try {
     await started;
   } catch (error) {
