@@ -164,10 +164,12 @@ export class KafkaConnection {
   private readonly adminClient: Replaceable<Admin>;
   private readonly groupCluster: Replaceable<Cluster>;
   private readonly producers: Record<'idempotent' | 'plain', Replaceable<Producer>>;
+  private readonly kafka: () => Promise<InstanceType<typeof Kafka>>;
 
   constructor(config: Readonly<KafkaConfig>) {
     this.config = config;
     const kafka = lazily(async () => new Kafka(await kafkajsConfig(config)));
+    this.kafka = kafka;
     this.adminClient = new Replaceable(async () => (await kafka()).admin());
     this.groupCluster = new Replaceable(async () => createCluster(await kafka()));
     this.producers = {
@@ -201,6 +203,11 @@ export class KafkaConnection {
    */
   async commitIdleGroupOffsets(groupId: string, topic: string, partitions: PartitionOffset[]): Promise<void> {
     await commitIdleGroupOffsets(await this.groupCluster.get(), groupId, topic, partitions);
+  }
+
+  /** A new, unconnected low-level client configured like the others; the caller connects and disconnects it. */
+  async newCluster(): Promise<Cluster> {
+    return createCluster(await this.kafka());
   }
 
   producer(acks: Acks): Promise<Producer> {
