@@ -423,8 +423,12 @@ export function requestListener(registry: SchemaRegistry, log: (message: string)
       const known = error instanceof RegistryError;
       const code = known ? error.errorCode : 50001;
       const status = httpStatus(code);
-      if (status >= 500)
-        log(`schema registry: ${request.method} ${request.url}: ${String((error as Error)?.stack ?? error)}`);
+      if (status >= 500) {
+        const cause = (error as Error).cause;
+        log(
+          `schema registry: ${request.method} ${request.url}: ${String(error)}${cause ? ` (${String(cause)})` : ''}`,
+        );
+      }
       // Internals of a 5xx (broker addresses, stack traces) stay in the log.
       const message = known ? error.message : 'Internal Server Error';
       send(response, status, type, JSON.stringify({ error_code: code, message }));
