@@ -9,7 +9,7 @@ import { Ajv2019 } from 'ajv/dist/2019.js';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import draft06 from 'ajv/dist/refs/json-schema-draft-06.json' with { type: 'json' };
 import { invalidSchema } from '../errors.js';
-import { excerpt, type ParsedSchema, type ResolvedReference, sortedJson } from './format.js';
+import { type ParsedSchema, type ResolvedReference, sortedJson } from './format.js';
 
 type Json = boolean | { [key: string]: unknown };
 

@@ -4,7 +4,7 @@
  */
 import { describe, expect, inject, it } from 'vitest';
 import { ConfigResourceTypes } from '../../../src/shared/kafka/kafkajs.js';
-import { testConnection, uniqueName } from '../../support/kafka.js';
+import { testConnection } from '../../support/kafka.js';
 import { readWithKafkaPython } from '../../support/peers.js';
 import { startTestRegistry } from './harness.js';
 

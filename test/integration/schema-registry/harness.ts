@@ -7,11 +7,12 @@ export interface TestRegistry extends RunningSchemaRegistry {
   topic: string;
 }
 
-/** Starts a registry storing into `topic` (a new unique one by default); stopped and the topic deleted after the file. */
-export async function startTestRegistry(
-  bootstrap: string,
-  topic = uniqueName('schemas'),
-): Promise<TestRegistry> {
+/**
+ * Starts a registry storing into `existingTopic`, or into a new unique topic that is deleted after the
+ * file; the registry is stopped after the file unless the test stopped it.
+ */
+export async function startTestRegistry(bootstrap: string, existingTopic?: string): Promise<TestRegistry> {
+  const topic = existingTopic ?? uniqueName('schemas');
   const running = await startSchemaRegistry({
     port: 0,
     kafka: testConnection(bootstrap),
