@@ -69,7 +69,12 @@ const cases: [string, SchemaType, string, string, boolean, boolean][] = [
     'avro: record renamed without alias',
     'AVRO',
     avro([{ name: 'id', type: 'int' }]),
-    JSON.stringify({ type: 'record', name: 'Person', namespace: 'com.example', fields: [{ name: 'id', type: 'int' }] }),
+    JSON.stringify({
+      type: 'record',
+      name: 'Person',
+      namespace: 'com.example',
+      fields: [{ name: 'id', type: 'int' }],
+    }),
     false,
     false,
   ],
@@ -145,14 +150,7 @@ const cases: [string, SchemaType, string, string, boolean, boolean][] = [
     false,
     true,
   ],
-  [
-    'json: enum extended',
-    'JSON',
-    json({ enum: ['a', 'b'] }),
-    json({ enum: ['a', 'b', 'c'] }),
-    true,
-    false,
-  ],
+  ['json: enum extended', 'JSON', json({ enum: ['a', 'b'] }), json({ enum: ['a', 'b', 'c'] }), true, false],
   [
     'json: oneOf alternative added',
     'JSON',
@@ -230,7 +228,10 @@ const cases: [string, SchemaType, string, string, boolean, boolean][] = [
     'protobuf: required field added (proto2)',
     'PROTOBUF',
     proto('message Order { optional string id = 1; }', 'syntax = "proto2";\npackage shop;'),
-    proto('message Order { optional string id = 1; required int32 n = 2; }', 'syntax = "proto2";\npackage shop;'),
+    proto(
+      'message Order { optional string id = 1; required int32 n = 2; }',
+      'syntax = "proto2";\npackage shop;',
+    ),
     false,
     false,
   ],
@@ -288,11 +289,9 @@ describe('compatibility', () => {
 
   it('never finds schemas of different types compatible', () => {
     // Act
-    const errors = compatibilityErrors(
-      'BACKWARD',
-      parseSchema('JSON', '{"type":"string"}', []),
-      [parseSchema('AVRO', '"string"', [])],
-    );
+    const errors = compatibilityErrors('BACKWARD', parseSchema('JSON', '{"type":"string"}', []), [
+      parseSchema('AVRO', '"string"', []),
+    ]);
 
     // Assess
     expect(errors[0]).toBe('Incompatible because of different schema type');
