@@ -132,6 +132,18 @@ function isEmpty(schema: Json): boolean {
 
 const same = (a: unknown, b: unknown) => sortedJson(a) === sortedJson(b);
 
+/** A subschema (absent means anything) in its document. */
+const sub = (schema: unknown, root: Json): Node => ({ schema: (schema ?? true) as Json, root });
+
+/** The writer's and the reader's schema at one path, resolved, with their documents. */
+interface Pair {
+  w: Record<string, unknown>;
+  r: Record<string, unknown>;
+  writerRoot: Json;
+  readerRoot: Json;
+  path: string;
+}
+
 /** Confluent's content models: additionalProperties/additionalItems absent or true (open), false (closed), a schema (partial). */
 function contentModel(value: unknown): 'open' | 'closed' | Json {
   if (value === undefined || value === true) return 'open';
@@ -187,9 +199,9 @@ class Diff {
     }
     const w = writer.schema as Record<string, unknown>;
     const r = reader.schema as Record<string, unknown>;
-    const sub = (schema: unknown, root: Json): Node => ({ schema: (schema ?? true) as Json, root });
+    const pair: Pair = { w, r, writerRoot: writer.root, readerRoot: reader.root, path };
 
-    if (this.compareCombined(w, r, writer.root, reader.root, path)) return;
+    if (this.compareCombined(pair)) return;
 
     const writerTypes = types(w);
     const readerTypes = types(r);
@@ -204,20 +216,14 @@ class Diff {
       }
     }
 
-    this.compareBounds(w, r, path);
-    this.compareEnum(w, r, path);
-    this.compareObject(w, r, writer.root, reader.root, path, sub);
-    this.compareArray(w, r, writer.root, reader.root, path, sub);
+    this.compareBounds(pair);
+    this.compareEnum(pair);
+    this.compareObject(pair);
+    this.compareArray(pair);
   }
 
   /** oneOf/anyOf: every alternative the writer allowed must be readable by one the reader allows. */
-  private compareCombined(
-    w: Record<string, unknown>,
-    r: Record<string, unknown>,
-    writerRoot: Json,
-    readerRoot: Json,
-    path: string,
-  ): boolean {
+  private compareCombined({ w, r, writerRoot, readerRoot, path }: Pair): boolean {
     const alternatives = (schema: Record<string, unknown>) =>
       (Array.isArray(schema.oneOf) ? schema.oneOf : Array.isArray(schema.anyOf) ? schema.anyOf : undefined) as
         | Json[]
@@ -242,7 +248,7 @@ class Diff {
     return true;
   }
 
-  private compareBounds(w: Record<string, unknown>, r: Record<string, unknown>, path: string): void {
+  private compareBounds({ w, r, path }: Pair): void {
     // [keyword, the reader's value is looser when it is this much greater (+1) or smaller (-1), name]
     const bounds: [string, 1 | -1, string][] = [
       ['maxLength', 1, 'MAX_LENGTH'],
@@ -276,7 +282,7 @@ class Diff {
     if (r.const !== undefined && !same(r.const, w.const)) this.add('CONST_CHANGED', path);
   }
 
-  private compareEnum(w: Record<string, unknown>, r: Record<string, unknown>, path: string): void {
+  private compareEnum({ w, r, path }: Pair): void {
     if (!Array.isArray(r.enum)) return;
     if (!Array.isArray(w.enum)) {
       this.add('ENUM_ARRAY_ADDED', path);
@@ -286,14 +292,7 @@ class Diff {
     if (w.enum.some((value) => !allowed.has(sortedJson(value)))) this.add('ENUM_ARRAY_NARROWED', path);
   }
 
-  private compareObject(
-    w: Record<string, unknown>,
-    r: Record<string, unknown>,
-    writerRoot: Json,
-    readerRoot: Json,
-    path: string,
-    sub: (schema: unknown, root: Json) => Node,
-  ): void {
+  private compareObject({ w, r, writerRoot, readerRoot, path }: Pair): void {
     const writerProperties = (isObject(w.properties) ? w.properties : {}) as Record<string, unknown>;
     const readerProperties = (isObject(r.properties) ? r.properties : {}) as Record<string, unknown>;
     const writerRequired = new Set(Array.isArray(w.required) ? (w.required as string[]) : []);
@@ -346,14 +345,7 @@ class Diff {
       );
   }
 
-  private compareArray(
-    w: Record<string, unknown>,
-    r: Record<string, unknown>,
-    writerRoot: Json,
-    readerRoot: Json,
-    path: string,
-    sub: (schema: unknown, root: Json) => Node,
-  ): void {
+  private compareArray({ w, r, writerRoot, readerRoot, path }: Pair): void {
     const itemsOf = (schema: Record<string, unknown>) => schema.prefixItems ?? schema.items;
     const writerItems = itemsOf(w);
     const readerItems = itemsOf(r);

@@ -239,10 +239,12 @@ class ProtobufSchema implements ParsedSchema {
 
   readErrors(writer: ParsedSchema): string[] {
     if (!(writer instanceof ProtobufSchema)) return ['Incompatible because of different schema type'];
-    return compareFiles(writer, this).map(
-      ({ type, path }) =>
-        `{errorType:'${type}', description:'Found incompatible change: ${type} at ${path}'}`,
-    );
+    return new Diff(writer, this)
+      .compareFiles()
+      .map(
+        ({ type, path }) =>
+          `{errorType:'${type}', description:'Found incompatible change: ${type} at ${path}'}`,
+      );
   }
 
   formatted(format: string): string | undefined {
@@ -320,137 +322,126 @@ function localName(type: protobuf.ReflectionObject, packageName: string | undefi
   return packageName && full.startsWith(`${packageName}.`) ? full.slice(packageName.length + 1) : full;
 }
 
-function compareFiles(original: ProtobufSchema, update: ProtobufSchema): Problem[] {
-  const problems: Problem[] = [];
-  if ((original.file.package ?? '') !== (update.file.package ?? ''))
-    problems.push({ type: 'PACKAGE_CHANGED', path: '#/' });
-  const visited = new Set<string>();
-  const updates = new Map(update.messages().map((message) => [message.name, message]));
-  for (const message of original.messages()) {
-    const counterpart = updates.get(message.name);
-    if (!counterpart) problems.push({ type: 'MESSAGE_REMOVED', path: `#/${message.name}` });
-    else compareMessages(message, counterpart, `#/${message.name}`, original, update, problems, visited);
-  }
-  return problems;
-}
+/** Confluent's Protobuf diff from `original` (the writer) to `update` (the reader). */
+class Diff {
+  readonly problems: Problem[] = [];
+  private readonly visited = new Set<string>();
 
-function compareMessages(
-  original: protobuf.Type,
-  update: protobuf.Type,
-  path: string,
-  originalSchema: ProtobufSchema,
-  updateSchema: ProtobufSchema,
-  problems: Problem[],
-  visited: Set<string>,
-): void {
-  const key = `${original.fullName}\u0000${update.fullName}`;
-  if (visited.has(key)) return;
-  visited.add(key);
-  const nestedUpdates = new Map(
-    update.nestedArray
-      .filter((nested) => nested instanceof protobuf.Type)
-      .map((nested) => [nested.name, nested]),
-  );
-  for (const nested of original.nestedArray) {
-    if (!(nested instanceof protobuf.Type) || nested.options?.map_entry) continue;
-    const counterpart = nestedUpdates.get(nested.name);
-    if (!counterpart) problems.push({ type: 'MESSAGE_REMOVED', path: `${path}/${nested.name}` });
-    else
-      compareMessages(
-        nested,
-        counterpart as protobuf.Type,
-        `${path}/${nested.name}`,
-        originalSchema,
-        updateSchema,
-        problems,
-        visited,
-      );
+  constructor(
+    private readonly original: ProtobufSchema,
+    private readonly update: ProtobufSchema,
+  ) {}
+
+  private add(type: string, path: string): void {
+    this.problems.push({ type, path });
   }
 
-  const oneofOf = (field: protobuf.Field) => field.partOf?.name;
-  const updateByNumber = new Map(update.fieldsArray.map((field) => [field.id, field]));
-  const originalByNumber = new Map(original.fieldsArray.map((field) => [field.id, field]));
-
-  for (const oneof of update.oneofsArray) {
-    const groups = new Set<string>();
-    let movedIn = 0;
-    for (const field of oneof.fieldsArray) {
-      const before = originalByNumber.get(field.id);
-      if (!before) continue;
-      const group = oneofOf(before);
-      if (group) groups.add(`oneof:${group}`);
-      else {
-        groups.add(`field:${field.id}`);
-        movedIn++;
-      }
+  compareFiles(): Problem[] {
+    if ((this.original.file.package ?? '') !== (this.update.file.package ?? ''))
+      this.add('PACKAGE_CHANGED', '#/');
+    const updates = new Map(this.update.messages().map((message) => [message.name, message]));
+    for (const message of this.original.messages()) {
+      const counterpart = updates.get(message.name);
+      if (!counterpart) this.add('MESSAGE_REMOVED', `#/${message.name}`);
+      else this.compareMessages(message, counterpart, `#/${message.name}`);
     }
-    if (groups.size > 1)
-      problems.push({
-        type: movedIn > 1 ? 'MULTIPLE_FIELDS_MOVED_TO_ONEOF' : 'FIELD_MOVED_TO_EXISTING_ONEOF',
-        path: `${path}/${oneof.name}`,
-      });
+    return this.problems;
   }
 
-  const survivingOneofs = new Set(update.oneofsArray.map((oneof) => oneof.name));
-  for (const [number, field] of originalByNumber) {
-    const counterpart = updateByNumber.get(number);
-    const at = `${path}/${number}`;
-    if (!counterpart) {
+  private compareMessages(original: protobuf.Type, update: protobuf.Type, path: string): void {
+    const key = `${original.fullName}\u0000${update.fullName}`;
+    if (this.visited.has(key)) return;
+    this.visited.add(key);
+    const nestedUpdates = new Map(
+      update.nestedArray
+        .filter((nested) => nested instanceof protobuf.Type)
+        .map((nested) => [nested.name, nested]),
+    );
+    for (const nested of original.nestedArray) {
+      if (!(nested instanceof protobuf.Type) || nested.options?.map_entry) continue;
+      const counterpart = nestedUpdates.get(nested.name);
+      if (!counterpart) this.add('MESSAGE_REMOVED', `${path}/${nested.name}`);
+      else this.compareMessages(nested, counterpart as protobuf.Type, `${path}/${nested.name}`);
+    }
+
+    const oneofOf = (field: protobuf.Field) => field.partOf?.name;
+    const updateByNumber = new Map(update.fieldsArray.map((field) => [field.id, field]));
+    const originalByNumber = new Map(original.fieldsArray.map((field) => [field.id, field]));
+
+    // Fields that were independent (or in different oneofs) now in one oneof: old data may set several.
+    for (const oneof of update.oneofsArray) {
+      const groups = new Set<string>();
+      let movedIn = 0;
+      for (const field of oneof.fieldsArray) {
+        const before = originalByNumber.get(field.id);
+        if (!before) continue;
+        const group = oneofOf(before);
+        if (group) groups.add(`oneof:${group}`);
+        else {
+          groups.add(`field:${field.id}`);
+          movedIn++;
+        }
+      }
+      if (groups.size > 1)
+        this.add(
+          movedIn > 1 ? 'MULTIPLE_FIELDS_MOVED_TO_ONEOF' : 'FIELD_MOVED_TO_EXISTING_ONEOF',
+          `${path}/${oneof.name}`,
+        );
+    }
+
+    const survivingOneofs = new Set(update.oneofsArray.map((oneof) => oneof.name));
+    for (const [number, field] of originalByNumber) {
+      const counterpart = updateByNumber.get(number);
+      const at = `${path}/${number}`;
+      if (counterpart) {
+        this.compareFields(field, counterpart, at);
+        continue;
+      }
       const group = oneofOf(field);
       if (group) {
-        const oneof = original.oneofs?.[group];
-        const anySurvives = oneof?.fieldsArray.some((member) => updateByNumber.has(member.id));
-        if (survivingOneofs.has(group) || anySurvives)
-          problems.push({ type: 'ONEOF_FIELD_REMOVED', path: at });
-      } else if (field.required) problems.push({ type: 'REQUIRED_FIELD_REMOVED', path: at });
-      continue;
+        // A oneof deleted whole is compatible; a member dropped from a surviving one is not.
+        const anySurvives = original.oneofs?.[group]?.fieldsArray.some((member) =>
+          updateByNumber.has(member.id),
+        );
+        if (survivingOneofs.has(group) || anySurvives) this.add('ONEOF_FIELD_REMOVED', at);
+      } else if (field.required) this.add('REQUIRED_FIELD_REMOVED', at);
     }
-    compareFields(field, counterpart, at, originalSchema, updateSchema, problems, visited);
+    for (const [number, field] of updateByNumber) {
+      if (!originalByNumber.has(number) && field.required)
+        this.add('REQUIRED_FIELD_ADDED', `${path}/${number}`);
+    }
   }
-  for (const [number, field] of updateByNumber) {
-    if (!originalByNumber.has(number) && field.required)
-      problems.push({ type: 'REQUIRED_FIELD_ADDED', path: `${path}/${number}` });
-  }
-}
 
-function compareFields(
-  original: protobuf.Field,
-  update: protobuf.Field,
-  path: string,
-  originalSchema: ProtobufSchema,
-  updateSchema: ProtobufSchema,
-  problems: Problem[],
-  visited: Set<string>,
-): void {
-  const kind = kindOf(original);
-  if (kind !== kindOf(update)) {
-    problems.push({ type: 'FIELD_KIND_CHANGED', path });
-    return;
-  }
-  if (kind === 'MAP') {
-    const originalMap = original as unknown as protobuf.MapField;
-    const updateMap = update as unknown as protobuf.MapField;
-    if (SCALAR_KINDS[originalMap.keyType] !== SCALAR_KINDS[updateMap.keyType])
-      problems.push({ type: 'FIELD_SCALAR_KIND_CHANGED', path });
-  }
-  if (kind === 'SCALAR' || (kind === 'MAP' && !(original.resolvedType instanceof protobuf.Type))) {
-    if (scalarKind(original) !== scalarKind(update))
-      problems.push({ type: 'FIELD_SCALAR_KIND_CHANGED', path });
-    else if (original.repeated !== update.repeated && kind === 'SCALAR') {
-      if (scalarKind(original) !== 'STRING_OR_BYTES' && scalarKind(original) !== 'ANY')
-        problems.push({ type: 'FIELD_NUMERIC_LABEL_CHANGED', path });
+  private compareFields(original: protobuf.Field, update: protobuf.Field, path: string): void {
+    const kind = kindOf(original);
+    if (kind !== kindOf(update)) {
+      this.add('FIELD_KIND_CHANGED', path);
+      return;
     }
-    return;
+    if (kind === 'MAP') {
+      const originalMap = original as unknown as protobuf.MapField;
+      const updateMap = update as unknown as protobuf.MapField;
+      if (SCALAR_KINDS[originalMap.keyType] !== SCALAR_KINDS[updateMap.keyType])
+        this.add('FIELD_SCALAR_KIND_CHANGED', path);
+    }
+    if (kind === 'SCALAR' || (kind === 'MAP' && !(original.resolvedType instanceof protobuf.Type))) {
+      if (scalarKind(original) !== scalarKind(update)) this.add('FIELD_SCALAR_KIND_CHANGED', path);
+      else if (original.repeated !== update.repeated && kind === 'SCALAR') {
+        if (scalarKind(original) !== 'STRING_OR_BYTES' && scalarKind(original) !== 'ANY')
+          this.add('FIELD_NUMERIC_LABEL_CHANGED', path);
+      }
+      return;
+    }
+    const originalType = original.resolvedType as protobuf.Type;
+    const updateType = update.resolvedType as protobuf.Type;
+    if (
+      localName(originalType, this.original.file.package) !== localName(updateType, this.update.file.package)
+    ) {
+      this.add('FIELD_NAMED_TYPE_CHANGED', path);
+      return;
+    }
+    const before = this.problems.length;
+    this.compareMessages(originalType, updateType, path);
+    if (this.problems.length > before) this.add('FIELD_NAMED_TYPE_CHANGED', path);
   }
-  const originalType = original.resolvedType as protobuf.Type;
-  const updateType = update.resolvedType as protobuf.Type;
-  if (
-    localName(originalType, originalSchema.file.package) !== localName(updateType, updateSchema.file.package)
-  ) {
-    problems.push({ type: 'FIELD_NAMED_TYPE_CHANGED', path });
-    return;
-  }
-  const before = problems.length;
-  compareMessages(originalType, updateType, path, originalSchema, updateSchema, problems, visited);
-  if (problems.length > before) problems.push({ type: 'FIELD_NAMED_TYPE_CHANGED', path });
 }
