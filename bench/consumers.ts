@@ -155,12 +155,7 @@ export async function benchHandlers(
   }
   return {
     rows,
-    close: async () => {
-      await Promise.all([
-        connection.producer('all').then((producer) => producer.disconnect()),
-        connection.admin().then((admin) => admin.disconnect()),
-      ]);
-    },
+    close: () => connection.close(),
   };
 }
 

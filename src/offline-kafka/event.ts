@@ -4,8 +4,6 @@
  * https://docs.aws.amazon.com/lambda/latest/dg/with-kafka-process.html): one object keyed
  * `"<topic>-<partition>"`, base64 key and value, headers as arrays of signed bytes.
  */
-import type { IHeaders } from 'kafkajs';
-
 /** Lambda's synchronous invocation payload limit; a batch never passes it. */
 export const PAYLOAD_LIMIT_BYTES = 6 * 1024 * 1024;
 
@@ -32,13 +30,16 @@ export interface KafkaEvent {
 /** What the event says about its source: the same for every invocation of one event source mapping. */
 export type EventEnvelope = Omit<KafkaEvent, 'records'>;
 
-/** A record as kafkajs decodes it; `batchContext` is untyped in kafkajs but carries the timestamp type. */
+/** A consumed record's headers: repeated names folded into an array, as the Kafka client decodes them. */
+export type ConsumedHeaders = Record<string, Buffer | string | null | undefined | (Buffer | string)[]>;
+
+/** A record as the Kafka client decodes it; `batchContext` carries the timestamp type. */
 export interface ConsumedMessage {
   offset: string;
   timestamp: string;
   key: Buffer | null;
   value: Buffer | null;
-  headers?: IHeaders;
+  headers?: ConsumedHeaders;
   batchContext?: { timestampType?: number };
 }
 
@@ -47,7 +48,7 @@ export function signedBytes(bytes: Buffer): number[] {
   return Array.from(new Int8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength));
 }
 
-function headerList(headers: IHeaders | undefined): Record<string, number[]>[] {
+function headerList(headers: ConsumedHeaders | undefined): Record<string, number[]>[] {
   const list: Record<string, number[]>[] = [];
   for (const [name, value] of Object.entries(headers ?? {})) {
     // kafkajs folds repeated header names into an array; Lambda lists each occurrence.

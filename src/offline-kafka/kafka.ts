@@ -1,12 +1,7 @@
-/**
- * The emulator's Kafka clients. The service's own KafkaConnection (src/shared/kafka/client.ts) has no
- * consumer, and the emulator is a development tool that never ships to Lambda, so it builds its kafkajs
- * client here, from the ESM-safe re-export of src/shared/kafka/kafkajs.ts, and nowhere else.
- */
-import type { Kafka as KafkaClient, LogEntry } from 'kafkajs';
-import { Kafka, logLevel } from '../shared/kafka/kafkajs.js';
+/** The emulator's log, and its Kafka clients (built behind src/shared/kafka). */
+import { type EmulatorKafka, emulatorKafka } from '../shared/kafka/emulator-client.js';
 
-export type { KafkaClient };
+export type KafkaClient = EmulatorKafka;
 
 export interface EmulatorLog {
   info(message: string): void;
@@ -14,23 +9,12 @@ export interface EmulatorLog {
   error(message: string): void;
 }
 
-/** A kafkajs client whose own warnings and errors go to the emulator's log, prefixed with `context`. */
+/** A Kafka client whose own warnings and errors go to the emulator's log, prefixed with `context`. */
 export function kafkaClient(
   brokers: string[],
   clientId: string,
   log: EmulatorLog,
   context: string,
 ): KafkaClient {
-  return new Kafka({
-    clientId,
-    brokers,
-    // Fail fast at start-up when the broker does not answer, instead of kafkajs' long default backoff.
-    connectionTimeout: 3000,
-    retry: { retries: 5, initialRetryTime: 300, maxRetryTime: 5000 },
-    logLevel: logLevel.ERROR,
-    logCreator:
-      () =>
-      ({ log: entry }: LogEntry) =>
-        log.warn(`${context}: kafkajs: ${entry.message}`),
-  });
+  return emulatorKafka(brokers, clientId, (message) => log.warn(`${context}: ${message}`));
 }

@@ -3,9 +3,7 @@
  * its OpenAPI document (src/shared/http/openapi.ts). Offsets are strings: Kafka's are 64-bit.
  */
 import * as z from 'zod';
-import { TopicName } from '../produce/schema.js';
-
-export { TopicName };
+import { TopicName } from '../http/schema.js';
 
 /** Kafka's largest partition count is 2^31-1; a single request should never come near it. */
 export const MAX_PARTITIONS = 10_000;
@@ -259,6 +257,7 @@ export const ResetOffsetsResponse = z
   .meta({ id: 'ResetOffsetsResponse' });
 
 export type CreateTopicRequest = z.output<typeof CreateTopicRequest>;
+export type AddPartitionsRequest = z.output<typeof AddPartitionsRequest>;
 export type PatchConfigsRequest = z.output<typeof PatchConfigsRequest>;
 export type ResetOffsetsRequest = z.output<typeof ResetOffsetsRequest>;
 export type ClusterResponse = z.infer<typeof ClusterResponse>;

@@ -5,8 +5,9 @@
 import { OpenAPIRegistry, OpenApiGeneratorV31 } from '@asteasolutions/zod-to-openapi';
 import * as z from 'zod';
 import { registerAdminRoutes } from '../admin/openapi.js';
-import { ProducePartialResponse, ProduceRequest, ProduceResponse, TopicName } from '../produce/schema.js';
-import { ErrorResponse } from './schema.js';
+import { ProducePartialResponse, ProduceRequest, ProduceResponse } from '../produce/schema.js';
+import { registerRoute } from './routes.js';
+import { ErrorResponse, TopicName } from './schema.js';
 
 export const HealthResponse = z
   .object({
@@ -37,9 +38,7 @@ const errorDescriptions: Record<number, string> = {
 
 function registry(): OpenAPIRegistry {
   const routes = new OpenAPIRegistry();
-  routes.registerPath({
-    method: 'post',
-    path: '/v1/topics/{topic}/records',
+  registerRoute(routes, 'POST /v1/topics/{topic}/records', {
     operationId: 'produceRecords',
     summary: 'Produce records to a topic',
     request: {
@@ -62,9 +61,7 @@ function registry(): OpenAPIRegistry {
       ...errors(400, 403, 404, 413, 415, 429, 500, 503, 504),
     },
   });
-  routes.registerPath({
-    method: 'get',
-    path: '/v1/health',
+  registerRoute(routes, 'GET /v1/health', {
     operationId: 'health',
     summary: 'Whether the Kafka broker answers',
     responses: {
@@ -72,9 +69,7 @@ function registry(): OpenAPIRegistry {
       ...errors(500, 503, 504),
     },
   });
-  routes.registerPath({
-    method: 'get',
-    path: '/v1/openapi.json',
+  registerRoute(routes, 'GET /v1/openapi.json', {
     operationId: 'openapi',
     summary: 'This document',
     responses: {

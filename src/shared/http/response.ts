@@ -4,6 +4,7 @@
  */
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { InternalError, ServiceError } from '../errors.js';
+import { httpStatus } from './status.js';
 
 export type HttpResponse = APIGatewayProxyStructuredResultV2 & { statusCode: number; body: string };
 
@@ -42,5 +43,5 @@ export function errorBody(error: ServiceError, requestId: string) {
 export function errorResponse(error: ServiceError, requestId: string): HttpResponse {
   const headers: Record<string, string> = {};
   if (error.retryAfterSeconds !== undefined) headers['retry-after'] = String(error.retryAfterSeconds);
-  return jsonResponse(error.statusCode, errorBody(error, requestId), headers);
+  return jsonResponse(httpStatus(error), errorBody(error, requestId), headers);
 }

@@ -1,6 +1,7 @@
 /**
- * The only module that constructs kafkajs objects. Everything else talks to Kafka through
- * {@link KafkaConnection}, so the client library can be replaced in one place.
+ * The module that constructs the service's kafkajs clients. Code outside src/shared/kafka talks to Kafka
+ * through the record writer (writer.ts) and `KafkaAdmin` (admin.ts), built on a
+ * {@link KafkaConnection}, in plain types of ours, so the client library can be replaced in one place.
  */
 import { GetBootstrapBrokersCommand, KafkaClient } from '@aws-sdk/client-kafka';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
@@ -124,30 +125,31 @@ function lazily<T>(create: () => Promise<T>): () => Promise<T> {
 
 /** A connected client, created on first use, that can be swapped for a fresh one. */
 class Replaceable<T extends { connect(): Promise<void>; disconnect(): Promise<void> }> {
-  private current: () => Promise<T>;
+  private pending: Promise<T> | undefined;
 
-  constructor(private readonly create: () => Promise<T>) {
-    this.current = this.connecting();
-  }
-
-  private connecting(): () => Promise<T> {
-    return lazily(async () => {
-      const client = await this.create();
-      await client.connect();
-      return client;
-    });
-  }
+  constructor(private readonly create: () => Promise<T>) {}
 
   get(): Promise<T> {
-    return this.current();
+    if (this.pending === undefined) {
+      const connecting = (async () => {
+        const client = await this.create();
+        await client.connect();
+        return client;
+      })().catch((error: unknown) => {
+        // Forgotten when it fails, so the next call tries again.
+        if (this.pending === connecting) this.pending = undefined;
+        throw error;
+      });
+      this.pending = connecting;
+    }
+    return this.pending;
   }
 
+  /** Disconnects and forgets the client (if one was ever asked for); the next `get()` connects anew. */
   async replace(): Promise<void> {
-    const previous = this.current;
-    this.current = this.connecting();
-    await previous()
-      .then((stale) => stale.disconnect())
-      .catch(() => undefined);
+    const previous = this.pending;
+    this.pending = undefined;
+    await previous?.then((stale) => stale.disconnect()).catch(() => undefined);
   }
 }
 
@@ -186,6 +188,7 @@ export class KafkaConnection {
     };
   }
 
+  /** The connected kafkajs Admin, for the modules of src/shared/kafka (admin.ts, writer.ts) only. */
   admin(): Promise<Admin> {
     return this.adminClient.get();
   }
@@ -203,6 +206,7 @@ export class KafkaConnection {
     await commitIdleGroupOffsets(await this.groupCluster.get(), groupId, topic, partitions);
   }
 
+  /** The connected kafkajs Producer for `acks`, for writer.ts only. */
   producer(acks: Acks): Promise<Producer> {
     return (acks === 'all' ? this.producers.idempotent : this.producers.plain).get();
   }
@@ -210,5 +214,13 @@ export class KafkaConnection {
   /** Disconnects and forgets both producers; the next `producer()` connects a fresh one. */
   async resetProducers(): Promise<void> {
     await Promise.all([this.producers.idempotent.replace(), this.producers.plain.replace()]);
+  }
+
+  /**
+   * Disconnects every client this connection opened, so a process that is done with Kafka can exit (a
+   * Lambda container never needs to). A later call connects again.
+   */
+  async close(): Promise<void> {
+    await Promise.all([this.resetAdmin(), this.groupCluster.replace(), this.resetProducers()]);
   }
 }

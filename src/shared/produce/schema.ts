@@ -4,15 +4,6 @@
  */
 import * as z from 'zod';
 
-/** Kafka's topic name rule (org.apache.kafka.common.internals.Topic#validate). */
-export const TopicName = z
-  .string()
-  .min(1)
-  .max(249)
-  .regex(/^[a-zA-Z0-9._-]+$/, 'may contain only ASCII letters, digits, ".", "_" and "-"')
-  .refine((name) => name !== '.' && name !== '..', 'cannot be "." or ".."')
-  .meta({ id: 'TopicName', description: "A Kafka topic name (Kafka's rules)", example: 'events' });
-
 const Base64 = z.base64();
 
 export const BinaryValue = z

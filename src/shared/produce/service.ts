@@ -11,6 +11,8 @@ import {
   TopicNotAllowedError,
 } from '../errors.js';
 import { fieldName, parseWith } from '../http/request.js';
+import { TopicName } from '../http/schema.js';
+import { httpStatus } from '../http/status.js';
 import { type RecordWriter, singleRecordBatchBytes, type WriteResult } from '../kafka/writer.js';
 import type { ProduceConfig } from './config.js';
 import { encodeRecords } from './encode.js';
@@ -19,7 +21,6 @@ import {
   type ProducePartialResponse,
   type ProduceResponse,
   produceRequestSchema,
-  TopicName,
   type WrittenRecord,
 } from './schema.js';
 
@@ -55,7 +56,12 @@ function failed(result: Extract<WriteResult, { ok: false }>): FailedRecord {
   const { error } = result;
   return {
     partition: result.partition,
-    error: { code: error.code, status: error.statusCode, message: error.message, retriable: error.retriable },
+    error: {
+      code: error.code,
+      status: httpStatus(error),
+      message: error.message,
+      retriable: error.retriable,
+    },
   };
 }
 

@@ -1,8 +1,16 @@
-/** A plain kafkajs producer for the emulator's tests, disconnected after the file's tests. */
-import type { Message } from 'kafkajs';
+/** A producer on the emulator's own Kafka client for its tests, disconnected after the file's tests. */
 import { afterAll } from 'vitest';
 import { kafkaClient } from '../../../src/offline-kafka/kafka.js';
 import { captureLog } from './harness.js';
+
+/** A record to write: text or bytes; a timestamp in epoch milliseconds, as a string. */
+export interface Message {
+  key?: string | Buffer | null;
+  value: string | Buffer | null;
+  partition?: number;
+  headers?: Record<string, string | Buffer>;
+  timestamp?: string;
+}
 
 const producers = new Map<string, ReturnType<ReturnType<typeof kafkaClient>['producer']>>();
 afterAll(async () => {
