@@ -1,13 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { ServiceError } from '../../../src/shared/errors.js';
 import { readJsonBody } from '../../../src/shared/http/request.js';
+import { httpStatus } from '../../../src/shared/http/status.js';
 import { httpEvent } from '../../support/http-events.js';
 
 function codeOf(action: () => unknown): string {
   try {
     action();
   } catch (error) {
-    if (error instanceof ServiceError) return `${error.statusCode} ${error.code}`;
+    if (error instanceof ServiceError) return `${httpStatus(error)} ${error.code}`;
     throw error;
   }
   return 'no error';

@@ -9,6 +9,7 @@ import {
 } from 'kafkajs';
 import { describe, expect, it } from 'vitest';
 import { TopicNotFoundError } from '../../../src/shared/errors.js';
+import { httpStatus } from '../../../src/shared/http/status.js';
 import { fromKafkaError } from '../../../src/shared/kafka/errors.js';
 
 /** kafkajs' typings lag its constructors (cause, message-only forms); build errors as its code does. */
@@ -116,7 +117,7 @@ describe('fromKafkaError', () => {
     const mapped = fromKafkaError(error);
 
     // Assess
-    expect({ status: mapped.statusCode, code: mapped.code, retriable: mapped.retriable }).toEqual({
+    expect({ status: httpStatus(mapped), code: mapped.code, retriable: mapped.retriable }).toEqual({
       status,
       code,
       retriable,

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { BrokerUnavailableError, ServiceError } from '../../../src/shared/errors.js';
+import { httpStatus } from '../../../src/shared/http/status.js';
 import type {
   OutgoingRecord,
   RecordWriter,
@@ -109,7 +110,7 @@ describe('ProduceService', () => {
 
     const error = await failure(service(writer).produce('events', { records: [{ value: 1 }] }));
 
-    expect(error.statusCode).toBe(503);
+    expect(httpStatus(error)).toBe(503);
     expect(error.retryAfterSeconds).toBe(1);
   });
 
@@ -133,7 +134,7 @@ describe('ProduceService', () => {
       service(new ScriptedWriter(allWritten)).produce(topic, { records: [{ value: 1 }] }),
     );
 
-    expect(error.statusCode).toBe(status);
+    expect(httpStatus(error)).toBe(status);
     expect(error.details[0]?.field).toBe(field);
   });
 
@@ -178,7 +179,7 @@ describe('ProduceService', () => {
   ])('rejects %s with 400 naming the field', async (_, body, field) => {
     const error = await failure(service(new ScriptedWriter(allWritten)).produce('events', body));
 
-    expect(error.statusCode).toBe(400);
+    expect(httpStatus(error)).toBe(400);
     expect(error.code).toBe('VALIDATION_FAILED');
     expect(error.details.map((d) => d.field)).toContain(field);
   });
@@ -200,7 +201,8 @@ describe('ProduceService', () => {
       }),
     );
 
-    expect(error).toMatchObject({ statusCode: 400, code: 'PARTITION_NOT_FOUND' });
+    expect(error).toMatchObject({ code: 'PARTITION_NOT_FOUND' });
+    expect(httpStatus(error)).toBe(400);
     expect(error.details[0]?.field).toBe('records[1].partition');
   });
 
@@ -214,7 +216,8 @@ describe('ProduceService', () => {
       }),
     );
 
-    expect(error).toMatchObject({ statusCode: 413, code: 'RECORD_TOO_LARGE' });
+    expect(error).toMatchObject({ code: 'RECORD_TOO_LARGE' });
+    expect(httpStatus(error)).toBe(413);
     expect(error.details[0]?.field).toBe('records[1]');
     expect(writer.written).toEqual([]);
   });
