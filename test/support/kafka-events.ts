@@ -1,7 +1,7 @@
 /**
  * Kafka events of the real shape, built from domain values: the factories do the base64 and the signed
  * header bytes, and reproduce the payload's quirks on request (no `key` field, both tombstone forms, both
- * self-managed spellings). Spec: /work/shared/reference/lambda-kafka-event-sources.md.
+ * self-managed spellings). Spec: docs/lambda-kafka-event-sources.md.
  * Also an in-memory {@link RecordWriter} for unit tests of consumers.
  */
 import type { Context } from 'aws-lambda';

@@ -1,6 +1,6 @@
 /** Log-line ranges of a batch (the poller itself runs against a real broker in test/integration). */
 import { describe, expect, it } from 'vitest';
-import { describeRanges } from '../../../src/offline-kafka/poller.js';
+import { describeRanges } from '../../../../src/serverless-kafka-events/emulate/poller.js';
 
 describe('describeRanges', () => {
   it('names each topic-partition once, from its first to its last offset, across interleaved runs', () => {

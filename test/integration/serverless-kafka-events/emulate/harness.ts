@@ -1,13 +1,13 @@
 /** In-process pollers against the real broker, with a scripted stand-in for the function. */
-import type { EventSource } from '../../../src/offline-kafka/sources.js';
+import type { EventSource } from '../../../../src/serverless-kafka-events/emulate/sources.js';
 
 export { testSource } from './test-source.js';
 
 import { afterEach, expect } from 'vitest';
-import { destinationSink } from '../../../src/offline-kafka/destinations.js';
-import type { KafkaEvent, KafkaEventRecord } from '../../../src/offline-kafka/event.js';
-import { kafkaClient } from '../../../src/offline-kafka/kafka.js';
-import { EventSourcePoller } from '../../../src/offline-kafka/poller.js';
+import { destinationSink } from '../../../../src/serverless-kafka-events/emulate/destinations.js';
+import type { KafkaEvent, KafkaEventRecord } from '../../../../src/serverless-kafka-events/emulate/event.js';
+import { kafkaClient } from '../../../../src/serverless-kafka-events/emulate/kafka.js';
+import { EventSourcePoller } from '../../../../src/serverless-kafka-events/emulate/poller.js';
 
 export interface CapturedLog {
   lines: string[];

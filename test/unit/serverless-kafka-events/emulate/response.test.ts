@@ -1,7 +1,7 @@
 /** Partial batch responses (docs: kafka-retry-configurations). */
 import { describe, expect, it } from 'vitest';
-import type { KafkaEventRecord } from '../../../src/offline-kafka/event.js';
-import { readBatchResponse } from '../../../src/offline-kafka/response.js';
+import type { KafkaEventRecord } from '../../../../src/serverless-kafka-events/emulate/event.js';
+import { readBatchResponse } from '../../../../src/serverless-kafka-events/emulate/response.js';
 
 const record = (partition: number, offset: number): KafkaEventRecord => ({
   topic: 'events',

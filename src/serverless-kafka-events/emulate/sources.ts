@@ -11,7 +11,7 @@ const RETRIES_WITH_DESTINATION = 10;
 
 const startingPosition = z.enum(['TRIM_HORIZON', 'LATEST', 'AT_TIMESTAMP']);
 
-/** The keys osls knows for both event types, plus the retry controls this plugin adds (see schema.ts). */
+/** The keys osls knows for both event types, plus the retry controls this plugin adds (see ../keys.ts). */
 const commonEvent = z.object({
   topic: z.string().min(1),
   batchSize: z.number().int().min(1).max(10_000).default(100),

@@ -6,9 +6,9 @@
 import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, inject, it } from 'vitest';
-import { repositoryRoot } from '../../../infra/kafka/broker.js';
-import { createTestTopic, uniqueName } from '../../support/kafka.js';
-import { readWithKafkaPython } from '../../support/peers.js';
+import { repositoryRoot } from '../../../../infra/kafka/broker.js';
+import { createTestTopic, uniqueName } from '../../../support/kafka.js';
+import { readWithKafkaPython } from '../../../support/peers.js';
 import { eventually } from './harness.js';
 import { type FixtureOffline, startFixture } from './offline-process.js';
 import { produce, values } from './produce.js';

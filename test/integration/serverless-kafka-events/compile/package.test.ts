@@ -9,8 +9,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
-import { repositoryRoot } from '../../../infra/kafka/broker.js';
-import { fixtureDir } from './offline-process.js';
+import { repositoryRoot } from '../../../../infra/kafka/broker.js';
+import { fixtureDir } from '../emulate/offline-process.js';
 
 const run = promisify(execFile);
 const packageDir = await mkdtemp(join(tmpdir(), 'offline-kafka-package-'));

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
-import { type RunningOffline, startOffline } from '../../support/offline.js';
-import { produceWithJavaClient, readWithKafkaPython } from '../../support/peers.js';
+import { type RunningOffline, startOffline } from '../../../support/offline.js';
+import { produceWithJavaClient, readWithKafkaPython } from '../../../support/peers.js';
 
 const bootstrap = inject('kafkaBrokers');
 

@@ -7,7 +7,7 @@ import {
   recordSize,
   signedBytes,
   toEventRecord,
-} from '../../../src/offline-kafka/event.js';
+} from '../../../../src/serverless-kafka-events/emulate/event.js';
 
 describe('event building', () => {
   it('turns bytes into Java-style signed bytes', () => {

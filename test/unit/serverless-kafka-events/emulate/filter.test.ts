@@ -3,8 +3,8 @@
  * row per rule.
  */
 import { describe, expect, it } from 'vitest';
-import { OfflineKafkaError } from '../../../src/offline-kafka/errors.js';
-import { compileFilters } from '../../../src/offline-kafka/filter.js';
+import { OfflineKafkaError } from '../../../../src/serverless-kafka-events/emulate/errors.js';
+import { compileFilters } from '../../../../src/serverless-kafka-events/emulate/filter.js';
 
 const json = (value: unknown) => Buffer.from(JSON.stringify(value));
 const text = (value: string) => Buffer.from(value);

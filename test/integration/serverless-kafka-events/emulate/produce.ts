@@ -1,6 +1,6 @@
 /** A producer on the emulator's own Kafka client for its tests, disconnected after the file's tests. */
 import { afterAll } from 'vitest';
-import { kafkaClient } from '../../../src/offline-kafka/kafka.js';
+import { kafkaClient } from '../../../../src/serverless-kafka-events/emulate/kafka.js';
 import { captureLog } from './harness.js';
 
 /** A record to write: text or bytes; a timestamp in epoch milliseconds, as a string. */

@@ -1,17 +1,23 @@
 /**
- * The Serverless Framework plugin (loaded through serverless-plugin.mjs): `msk` and `kafka` events run
- * locally under `serverless offline start`, invoked through serverless-offline's exported Lambda API
- * (`serverless-offline/lambda`, never its internals), and the event keys osls lacks compile into the
- * deployed event source mappings (schema.ts). See docs/local-emulation.md.
+ * The Serverless Framework plugin for `msk` and `kafka` events (loaded through serverless-plugin.mjs), in
+ * two roles that share the event keys of keys.ts:
+ * - compile/ (`serverless package` and `deploy`): the keys osls lacks go into the deployed
+ *   `AWS::Lambda::EventSourceMapping` resources: production retry, partial-response and destination
+ *   settings are written there;
+ * - emulate/ (`serverless offline start`, never shipped to Lambda): every mapping polled from a local broker
+ *   and invoked through serverless-offline's exported Lambda API (`serverless-offline/lambda`, never its
+ *   internals), as Lambda invokes it.
+ * See docs/local-emulation.md and docs/lambda-kafka-event-sources.md.
  */
 import { resolve } from 'node:path';
-import { destinationSink } from './destinations.js';
-import { OfflineKafkaError } from './errors.js';
-import type { KafkaEvent } from './event.js';
-import { type EmulatorLog, type KafkaClient, kafkaClient } from './kafka.js';
-import { EventSourcePoller } from './poller.js';
-import { ADDED_EVENT_PROPERTIES, compileAddedProperties } from './schema.js';
-import { type EventSource, PluginConfig, readEventSources } from './sources.js';
+import { compileAddedProperties } from './compile/mapping.js';
+import { destinationSink } from './emulate/destinations.js';
+import { OfflineKafkaError } from './emulate/errors.js';
+import type { KafkaEvent } from './emulate/event.js';
+import { type EmulatorLog, type KafkaClient, kafkaClient } from './emulate/kafka.js';
+import { EventSourcePoller } from './emulate/poller.js';
+import { type EventSource, PluginConfig, readEventSources } from './emulate/sources.js';
+import { ADDED_EVENT_PROPERTIES } from './keys.js';
 
 /** The parts of osls' `serverless` object the plugin uses. */
 export interface Serverless {

@@ -1,7 +1,7 @@
 /** Reading the mappings from serverless.yml's `msk` and `kafka` events. */
 import { describe, expect, it } from 'vitest';
-import { OfflineKafkaError } from '../../../src/offline-kafka/errors.js';
-import { PluginConfig, readEventSources } from '../../../src/offline-kafka/sources.js';
+import { OfflineKafkaError } from '../../../../src/serverless-kafka-events/emulate/errors.js';
+import { PluginConfig, readEventSources } from '../../../../src/serverless-kafka-events/emulate/sources.js';
 
 const arn = 'arn:aws:kafka:eu-west-1:123456789012:cluster/prod/abc';
 const service = (events: unknown[]) => ({

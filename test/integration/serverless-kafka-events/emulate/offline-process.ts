@@ -3,10 +3,10 @@
  * its pollers run.
  */
 import { join } from 'node:path';
-import { repositoryRoot } from '../../../infra/kafka/broker.js';
-import { type RunningOffline, startOffline } from '../../support/offline.js';
+import { repositoryRoot } from '../../../../infra/kafka/broker.js';
+import { type RunningOffline, startOffline } from '../../../support/offline.js';
 
-export const fixtureDir = join(repositoryRoot, 'test', 'integration', 'offline-kafka', 'fixture');
+export const fixtureDir = join(repositoryRoot, 'test', 'integration', 'serverless-kafka-events', 'fixture');
 
 export type FixtureOffline = RunningOffline;
 

@@ -3,7 +3,7 @@
  * restarts and starting positions (docs: with-msk-process, kafka-consumer-group-id).
  */
 import { describe, expect, inject, it } from 'vitest';
-import { createTestTopic } from '../../support/kafka.js';
+import { createTestTopic } from '../../../support/kafka.js';
 import {
   byPartition,
   captureLog,

@@ -5,10 +5,10 @@
 import { readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, inject, it } from 'vitest';
-import type { DestinationRecord } from '../../../src/offline-kafka/destinations.js';
-import type { KafkaEvent } from '../../../src/offline-kafka/event.js';
-import { createTestTopic, uniqueName } from '../../support/kafka.js';
-import { readWithKafkaPython } from '../../support/peers.js';
+import type { DestinationRecord } from '../../../../src/serverless-kafka-events/emulate/destinations.js';
+import type { KafkaEvent } from '../../../../src/serverless-kafka-events/emulate/event.js';
+import { createTestTopic, uniqueName } from '../../../support/kafka.js';
+import { readWithKafkaPython } from '../../../support/peers.js';
 import {
   captureLog,
   committedOffsets,

@@ -1,5 +1,5 @@
 /** The emulator's log, and its Kafka clients (built behind src/shared/kafka). */
-import { type EmulatorKafka, emulatorKafka } from '../shared/kafka/emulator-client.js';
+import { type EmulatorKafka, emulatorKafka } from '../../shared/kafka/emulator-client.js';
 
 export type KafkaClient = EmulatorKafka;
 

@@ -1,29 +1,10 @@
 /**
- * The event keys osls v4 lacks for `msk` and `kafka` events (it has batching, filters, consumer group,
- * starting position and provisioned pollers for both, and `onFailureDestination` for `kafka` only): the
- * retry controls, partial batch responses and an MSK on-failure destination. One definition serves both
- * paths: the same keys drive the local emulation (sources.ts) and compile into the deployed
- * `AWS::Lambda::EventSourceMapping` (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-lambda-eventsourcemapping.html).
+ * Compiles the event keys osls lacks (keys.ts) into the `AWS::Lambda::EventSourceMapping` resources osls
+ * generated for `msk` and `kafka` events, after `package:compileEvents`: what is deployed
+ * (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-lambda-eventsourcemapping.html).
+ * Nothing here runs locally.
  */
-
-/** JSON schema of the added keys, per event type, for `defineFunctionEventProperties`. */
-const retryControls = {
-  maximumRetryAttempts: { type: 'integer', minimum: -1, maximum: 10_000 },
-  maximumRecordAgeInSeconds: {
-    anyOf: [{ const: -1 }, { type: 'integer', minimum: 60, maximum: 604_800 }],
-  },
-  bisectBatchOnFunctionError: { type: 'boolean' },
-  functionResponseTypes: {
-    type: 'array',
-    items: { enum: ['ReportBatchItemFailures'] },
-    maxItems: 1,
-  },
-} as const;
-
-export const ADDED_EVENT_PROPERTIES = {
-  msk: { ...retryControls, onFailureDestination: { type: 'string' } },
-  kafka: retryControls,
-} as const;
+import type { ADDED_EVENT_PROPERTIES } from '../keys.js';
 
 type EventKind = keyof typeof ADDED_EVENT_PROPERTIES;
 
