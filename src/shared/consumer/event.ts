@@ -2,7 +2,7 @@
  * The event Lambda sends a function subscribed to Amazon MSK (`aws:kafka`) or to self-managed Kafka
  * (`SelfManagedKafka`), and the partial batch response it accepts back.
  *
- * Spec: /work/shared/reference/lambda-kafka-event-sources.md ("Event payload"), from the Lambda docs
+ * Spec: docs/lambda-kafka-event-sources.md ("The event"), from the Lambda docs
  * with-msk-process, with-kafka-configure and kafka-retry-configurations.
  *
  * `@types/aws-lambda` (MSKEvent, SelfManagedKafkaEvent) is right about the envelope and the record

@@ -2,7 +2,7 @@
  * The batch runtime of Kafka-triggered functions: decode each record, hand it (or each partition's records)
  * to the function, write the outputs, dead-letter the poison records, and answer Lambda.
  *
- * Failure semantics (spec: /work/shared/reference/lambda-kafka-event-sources.md, "Errors"):
+ * Failure semantics (spec: docs/lambda-kafka-event-sources.md, "Failures"):
  * - Poison (undecodable, schema-invalid, rejected by the function, or an output the broker refuses as such)
  *   is never retried: the original record goes to `<topic>.dlq` and the rest of the batch goes on.
  * - Transient (an output or a dead letter not written, a downstream call failing) is retried by Lambda:
