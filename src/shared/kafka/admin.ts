@@ -187,8 +187,21 @@ function decodeMember(protocolType: string) {
   };
 }
 
-/** The operations over one kafkajs Admin. */
-function operations(admin: Admin, connection: KafkaConnection): AdminOperations {
+/**
+ * Waits until every partition of a new topic has a leader (the metadata may not list the topic at first),
+ * or until `deadline` (epoch ms), when the caller's own deadline has already answered.
+ */
+async function leadersElected(admin: Admin, name: string, deadline: number): Promise<void> {
+  while (Date.now() < deadline) {
+    const { topics } = await admin.fetchTopicMetadata({ topics: [name] }).catch(() => ({ topics: [] }));
+    const partitions = topics.find((topic) => topic.name === name)?.partitions ?? [];
+    if (partitions.length > 0 && partitions.every((partition) => partition.leader >= 0)) return;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+/** The operations over one kafkajs Admin, within one deadline (epoch ms). */
+function operations(admin: Admin, connection: KafkaConnection, deadline: number): AdminOperations {
   const topicPartitions = async (name: string): Promise<PartitionMetadata[]> => {
     try {
       const { topics } = await admin.fetchTopicMetadata({ topics: [name] });
@@ -289,11 +302,13 @@ function operations(admin: Admin, connection: KafkaConnection): AdminOperations 
       }
     },
 
-    createTopic: (topic) =>
-      mapped(async () => {
-        const created = await admin.createTopics({
+    createTopic: async (topic) => {
+      const created = await mapped(() =>
+        admin.createTopics({
           validateOnly: topic.validateOnly,
-          waitForLeaders: !topic.validateOnly,
+          // Waited for below: kafkajs gives up after its few retries and reports UNKNOWN_TOPIC_OR_PARTITION,
+          // which would read as a stale admin and repeat the creation.
+          waitForLeaders: false,
           topics: [
             {
               topic: topic.name,
@@ -302,10 +317,12 @@ function operations(admin: Admin, connection: KafkaConnection): AdminOperations 
               configEntries: Object.entries(topic.configs).map(([name, value]) => ({ name, value })),
             },
           ],
-        });
-        // kafkajs answers false (instead of throwing) when the only error is TOPIC_ALREADY_EXISTS.
-        if (!created) throw new TopicExistsError(`topic ${topic.name} already exists`);
-      }),
+        }),
+      );
+      // kafkajs answers false (instead of throwing) when the only error is TOPIC_ALREADY_EXISTS.
+      if (!created) throw new TopicExistsError(`topic ${topic.name} already exists`);
+      if (!topic.validateOnly) await leadersElected(admin, topic.name, deadline);
+    },
 
     deleteTopic: (topic) => mapped(() => admin.deleteTopics({ topics: [topic] })),
 
@@ -413,7 +430,7 @@ export class KafkaAdmin {
     const attempt = async () => {
       try {
         const admin = await withDeadline(this.connection.admin(), deadline);
-        return await withDeadline(operation(operations(admin, this.connection)), deadline);
+        return await withDeadline(operation(operations(admin, this.connection, deadline)), deadline);
       } catch (error) {
         throw fromKafkaError(error);
       }
