@@ -4,7 +4,7 @@
  */
 import { readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { describe, expect, inject, it } from 'vitest';
+import { describe, expect, inject, it, vi } from 'vitest';
 import type { DestinationRecord } from '../../../../src/serverless-kafka-events/emulate/destinations.js';
 import type { KafkaEvent } from '../../../../src/serverless-kafka-events/emulate/event.js';
 import { createTestTopic, uniqueName } from '../../../support/kafka.js';
@@ -12,11 +12,11 @@ import { readWithKafkaPython } from '../../../support/peers.js';
 import {
   captureLog,
   committedOffsets,
-  eventually,
   fakeFunction,
   offsetsOf,
   startPoller,
   testSource,
+  WAIT,
 } from './harness.js';
 import { produce, values } from './produce.js';
 
@@ -71,10 +71,10 @@ describe('offline Kafka poller, failed batches', () => {
       },
       payload: { eventSource: 'aws:kafka', records: { [`${topic}-0`]: [{ offset: 0 }] } },
     });
-    await eventually(
-      () => committedOffsets(bootstrap, source.groupId, topic),
-      (offsets) => expect(offsets[0]).toBe(2),
-    );
+    await vi.waitFor(async () => {
+      const offsets = await committedOffsets(bootstrap, source.groupId, topic);
+      expect(offsets[0]).toBe(2);
+    }, WAIT);
   });
 
   it('bisects a failing batch until the poison record is alone, and delivers the others', async () => {
@@ -100,10 +100,10 @@ describe('offline Kafka poller, failed batches', () => {
     await produce(bootstrap, topic, values(8));
 
     // Assess
-    await eventually(
-      () => committedOffsets(bootstrap, source.groupId, topic),
-      (offsets) => expect(offsets[0]).toBe(8),
-    );
+    await vi.waitFor(async () => {
+      const offsets = await committedOffsets(bootstrap, source.groupId, topic);
+      expect(offsets[0]).toBe(8);
+    }, WAIT);
     expect(delivered.sort((a, b) => a - b)).toEqual([0, 1, 2, 3, 4, 6, 7]);
     const [file, ...others] = await readdir(join(folder, destination.replace(/[^a-zA-Z0-9._-]/g, '_')));
     expect(others).toEqual([]);
@@ -128,10 +128,10 @@ describe('offline Kafka poller, failed batches', () => {
     await produce(bootstrap, topic, [...values(4, 0, 0), ...values(3, 10, 1)]);
 
     // Assess
-    await eventually(
-      () => committedOffsets(bootstrap, source.groupId, topic),
-      (offsets) => expect(offsets).toEqual({ 0: 4, 1: 3 }),
-    );
+    await vi.waitFor(async () => {
+      const offsets = await committedOffsets(bootstrap, source.groupId, topic);
+      expect(offsets).toEqual({ 0: 4, 1: 3 });
+    }, WAIT);
     expect(fn.events).toHaveLength(2);
     expect(Object.keys(fn.events[1]?.records ?? {})).toEqual([`${topic}-0`]);
     expect(offsetsOf(Object.values(fn.events[1]?.records ?? {}).flat())).toEqual([2, 3]);
@@ -152,10 +152,10 @@ describe('offline Kafka poller, failed batches', () => {
     await produce(bootstrap, topic, values(3));
 
     // Assess
-    await eventually(
-      () => committedOffsets(bootstrap, source.groupId, topic),
-      (offsets) => expect(offsets[0]).toBe(3),
-    );
+    await vi.waitFor(async () => {
+      const offsets = await committedOffsets(bootstrap, source.groupId, topic);
+      expect(offsets[0]).toBe(3);
+    }, WAIT);
     expect(fn.events.map((event) => offsetsOf(Object.values(event.records).flat()))).toEqual([
       [0, 1, 2],
       [0, 1, 2],
@@ -175,10 +175,10 @@ describe('offline Kafka poller, failed batches', () => {
     await produce(bootstrap, topic, values(2));
 
     // Assess
-    await eventually(
-      () => committedOffsets(bootstrap, source.groupId, topic),
-      (offsets) => expect(offsets[0]).toBe(2),
-    );
+    await vi.waitFor(async () => {
+      const offsets = await committedOffsets(bootstrap, source.groupId, topic);
+      expect(offsets[0]).toBe(2);
+    }, WAIT);
     expect(fn.events).toHaveLength(1);
   });
 });

@@ -68,23 +68,8 @@ export async function startPoller(
   return poller;
 }
 
-export async function eventually<T>(
-  read: () => T | Promise<T>,
-  check: (value: T) => void,
-  timeoutMs = 30_000,
-) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    try {
-      check(value);
-      return value;
-    } catch (error) {
-      if (Date.now() > deadline) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-  }
-}
+/** How long vi.waitFor gives the poller to act, and how often it looks. */
+export const WAIT = { timeout: 30_000, interval: 100 };
 
 /** The group's committed offset per partition (-1: none). */
 export async function committedOffsets(bootstrap: string, groupId: string, topic: string) {

@@ -5,11 +5,11 @@
  */
 import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterEach, describe, expect, inject, it } from 'vitest';
+import { afterEach, describe, expect, inject, it, vi } from 'vitest';
 import { repositoryRoot } from '../../../../infra/kafka/broker.js';
 import { createTestTopic, uniqueName } from '../../../support/kafka.js';
 import { readWithKafkaPython } from '../../../support/peers.js';
-import { eventually } from './harness.js';
+import { WAIT } from './harness.js';
 import { type FixtureOffline, startFixture } from './offline-process.js';
 import { produce, values } from './produce.js';
 
@@ -77,15 +77,14 @@ describe('offline Kafka plugin in serverless offline', () => {
     ]);
 
     // Assess
-    const seen = await eventually(
-      () => lines(env.RECORD_FILE),
-      (all) => {
-        expect(all.filter((line) => line.marker === 'msk')).toHaveLength(30);
-        expect(all.filter((line) => line.marker === 'self-managed' && line.value === 'two')).not.toHaveLength(
-          0,
-        );
-      },
-    );
+    const seen = await vi.waitFor(async () => {
+      const all = await lines(env.RECORD_FILE);
+      expect(all.filter((line) => line.marker === 'msk')).toHaveLength(30);
+      expect(all.filter((line) => line.marker === 'self-managed' && line.value === 'two')).not.toHaveLength(
+        0,
+      );
+      return all;
+    }, WAIT);
     const msk = seen.filter((line) => line.marker === 'msk');
     expect(new Set(msk.map((line) => line.eventSource))).toEqual(new Set(['aws:kafka']));
     expect(msk[0]?.eventSourceArn).toMatch(/^arn:aws:kafka:eu-west-1:123456789012:cluster\/fixture\//);
@@ -135,10 +134,10 @@ describe('offline Kafka plugin in serverless offline', () => {
         await new Promise((resolve) => setTimeout(resolve, 20));
       }
     })();
-    await eventually(
-      () => lines(env.RECORD_FILE),
-      (all) => expect(all.length).toBeGreaterThan(300),
-    );
+    await vi.waitFor(async () => {
+      const all = await lines(env.RECORD_FILE);
+      expect(all.length).toBeGreaterThan(300);
+    }, WAIT);
 
     // Act
     await first.kill();
@@ -147,15 +146,14 @@ describe('offline Kafka plugin in serverless offline', () => {
     await producing;
 
     // Assess
-    const all = await eventually(
-      () => lines(env.RECORD_FILE),
-      (seen) =>
-        expect(
-          new Set(seen.filter((line) => line.marker === 'msk').map((line) => JSON.parse(line.value ?? '').n))
-            .size,
-        ).toBe(total),
-      90_000,
-    );
+    const all = await vi.waitFor(async () => {
+      const seen = await lines(env.RECORD_FILE);
+      expect(
+        new Set(seen.filter((line) => line.marker === 'msk').map((line) => JSON.parse(line.value ?? '').n))
+          .size,
+      ).toBe(total);
+      return seen;
+    }, WAIT);
     expect(processedBeforeKill).toBeLessThan(total);
     const numbers = new Set(
       all.filter((line) => line.marker === 'msk').map((line) => JSON.parse(line.value ?? '').n),

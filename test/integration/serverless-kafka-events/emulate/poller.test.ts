@@ -2,18 +2,18 @@
  * The poller against the real broker, with a stand-in function: event shape, batching, ordering, commits,
  * restarts and starting positions (docs: with-msk-process, kafka-consumer-group-id).
  */
-import { describe, expect, inject, it } from 'vitest';
+import { describe, expect, inject, it, vi } from 'vitest';
 import { createTestTopic } from '../../../support/kafka.js';
 import {
   byPartition,
   captureLog,
   committedOffsets,
-  eventually,
   expectAscending,
   fakeFunction,
   offsetsOf,
   startPoller,
   testSource,
+  WAIT,
 } from './harness.js';
 import { produce, values } from './produce.js';
 
@@ -32,7 +32,10 @@ describe('offline Kafka poller', () => {
       { key: null, value: '{"a":1}' },
       { key: 'gone', value: null },
     ]);
-    await eventually(fn.records, (records) => expect(records).toHaveLength(3));
+    await vi.waitFor(async () => {
+      const records = await fn.records();
+      expect(records).toHaveLength(3);
+    }, WAIT);
 
     // Assess
     const [event] = fn.events;
@@ -70,7 +73,10 @@ describe('offline Kafka poller', () => {
 
     // Act
     await produce(bootstrap, topic, values(1));
-    await eventually(fn.records, (records) => expect(records).toHaveLength(1));
+    await vi.waitFor(async () => {
+      const records = await fn.records();
+      expect(records).toHaveLength(1);
+    }, WAIT);
 
     // Assess
     expect(fn.events[0]).not.toHaveProperty('eventSourceArn');
@@ -87,7 +93,10 @@ describe('offline Kafka poller', () => {
     await produce(bootstrap, topic, values(25));
 
     // Assess
-    await eventually(fn.records, (records) => expect(records).toHaveLength(25));
+    await vi.waitFor(async () => {
+      const records = await fn.records();
+      expect(records).toHaveLength(25);
+    }, WAIT);
     expect(fn.events.map((event) => Object.values(event.records).flat().length)).toEqual([10, 10, 5]);
     expect(offsetsOf(fn.records())).toEqual(Array.from({ length: 25 }, (_, i) => i));
   });
@@ -104,7 +113,10 @@ describe('offline Kafka poller', () => {
     await produce(bootstrap, topic, values(2, 2));
 
     // Assess
-    await eventually(fn.records, (records) => expect(records).toHaveLength(4));
+    await vi.waitFor(async () => {
+      const records = await fn.records();
+      expect(records).toHaveLength(4);
+    }, WAIT);
     expect(fn.events).toHaveLength(1);
   });
 
@@ -128,7 +140,10 @@ describe('offline Kafka poller', () => {
     }
 
     // Assess
-    await eventually(fn.records, (records) => expect(records).toHaveLength(300));
+    await vi.waitFor(async () => {
+      const records = await fn.records();
+      expect(records).toHaveLength(300);
+    }, WAIT);
     expect(Object.keys(fn.events[0]?.records ?? {}).sort()).toEqual([
       `${topic}-0`,
       `${topic}-1`,
@@ -161,17 +176,20 @@ describe('offline Kafka poller', () => {
     await produce(bootstrap, topic, [{ value: 'small' }]);
 
     // Assess
-    await eventually(fn.records, (records) => expect(offsetsOf(records)).toContain(4));
+    await vi.waitFor(async () => {
+      const records = await fn.records();
+      expect(offsetsOf(records)).toContain(4);
+    }, WAIT);
     for (const event of fn.events)
       expect(Buffer.byteLength(JSON.stringify(event))).toBeLessThanOrEqual(6 * 1024 * 1024);
     expect(offsetsOf(fn.records())).toEqual([0, 1, 2, 4]);
     expect(
       log.lines.some((line) => line.includes('DROPPED 1 record(s)') && line.includes(`${topic}-0[3]`)),
     ).toBe(true);
-    await eventually(
-      () => committedOffsets(bootstrap, source.groupId, topic),
-      (offsets) => expect(offsets[0]).toBe(5),
-    );
+    await vi.waitFor(async () => {
+      const offsets = await committedOffsets(bootstrap, source.groupId, topic);
+      expect(offsets[0]).toBe(5);
+    }, WAIT);
   });
 
   it('commits only after the invocation succeeded, and retries the same batch until then', async () => {
@@ -187,19 +205,19 @@ describe('offline Kafka poller', () => {
 
     // Act
     await produce(bootstrap, topic, values(5));
-    await eventually(
-      () => fn.events.length,
-      (calls) => expect(calls).toBeGreaterThanOrEqual(3),
-    );
+    await vi.waitFor(async () => {
+      const calls = await fn.events.length;
+      expect(calls).toBeGreaterThanOrEqual(3);
+    }, WAIT);
     const whileFailing = await committedOffsets(bootstrap, source.groupId, topic);
     failing = false;
 
     // Assess
     expect(whileFailing[0]).toBe(-1);
-    await eventually(
-      () => committedOffsets(bootstrap, source.groupId, topic),
-      (offsets) => expect(offsets[0]).toBe(5),
-    );
+    await vi.waitFor(async () => {
+      const offsets = await committedOffsets(bootstrap, source.groupId, topic);
+      expect(offsets[0]).toBe(5);
+    }, WAIT);
     for (const event of fn.events)
       expect(offsetsOf(Object.values(event.records).flat())).toEqual([0, 1, 2, 3, 4]);
     expect(log.lines.filter((line) => line.includes('retry')).length).toBeGreaterThanOrEqual(2);
@@ -212,7 +230,10 @@ describe('offline Kafka poller', () => {
     const before = fakeFunction();
     const first = await startPoller(bootstrap, source, before.invoke);
     await produce(bootstrap, topic, values(10));
-    await eventually(before.records, (records) => expect(records).toHaveLength(10));
+    await vi.waitFor(async () => {
+      const records = await before.records();
+      expect(records).toHaveLength(10);
+    }, WAIT);
     await first.stop();
 
     // Act
@@ -221,7 +242,10 @@ describe('offline Kafka poller', () => {
     await startPoller(bootstrap, { ...source, startingPosition: 'TRIM_HORIZON' }, after.invoke);
 
     // Assess
-    await eventually(after.records, (records) => expect(records).toHaveLength(10));
+    await vi.waitFor(async () => {
+      const records = await after.records();
+      expect(records).toHaveLength(10);
+    }, WAIT);
     await new Promise((resolve) => setTimeout(resolve, 500));
     const seen = after
       .records()
@@ -251,7 +275,10 @@ describe('offline Kafka poller', () => {
     );
 
     // Assess
-    await eventually(fn.records, (records) => expect(records).toHaveLength(2));
+    await vi.waitFor(async () => {
+      const records = await fn.records();
+      expect(records).toHaveLength(2);
+    }, WAIT);
     expect(offsetsOf(fn.records())).toEqual([2, 3]);
   });
 });
