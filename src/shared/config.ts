@@ -4,7 +4,7 @@
  */
 import type * as z from 'zod';
 
-export class ConfigurationError extends Error {
+class ConfigurationError extends Error {
   override name = 'ConfigurationError';
 }
 

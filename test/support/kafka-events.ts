@@ -28,12 +28,12 @@ export interface RecordSpec {
   valueSchemaMetadata?: { dataFormat: string; schemaId?: string };
 }
 
-export const FIXED_TIMESTAMP = Date.UTC(2026, 0, 2, 3, 4, 5);
+const FIXED_TIMESTAMP = Date.UTC(2026, 0, 2, 3, 4, 5);
 
 const base64 = (value: string | Buffer) => Buffer.from(value).toString('base64');
 
 /** Bytes as Java's signed bytes, the way Lambda sends header values. */
-export function signedBytes(value: string | Buffer): number[] {
+function signedBytes(value: string | Buffer): number[] {
   return [...Buffer.from(value)].map((byte) => (byte > 127 ? byte - 256 : byte));
 }
 

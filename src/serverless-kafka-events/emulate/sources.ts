@@ -92,7 +92,7 @@ const groupIdSafe = (text: string) => text.replace(/[^a-zA-Z0-9._-]/g, '_');
  * mapping's life; this id is fixed as long as service, stage, function and topic are, so a restart resumes
  * from the committed offsets.
  */
-export function derivedGroupId(service: string, stage: string, functionKey: string, topic: string): string {
+function derivedGroupId(service: string, stage: string, functionKey: string, topic: string): string {
   return groupIdSafe(`${service}-${stage}-${functionKey}-${topic}`);
 }
 

@@ -6,7 +6,7 @@ import * as z from 'zod';
 import { TopicName } from '../http/schema.js';
 
 /** Kafka's largest partition count is 2^31-1; a single request should never come near it. */
-export const MAX_PARTITIONS = 10_000;
+const MAX_PARTITIONS = 10_000;
 
 /** Kafka has no group id rule beyond a non-empty protocol string (int16 length). */
 export const GroupId = z
@@ -15,21 +15,21 @@ export const GroupId = z
   .max(32_767)
   .meta({ id: 'GroupId', description: 'A consumer group id', example: 'orders-service' });
 
-export const ConfigName = z
+const ConfigName = z
   .string()
   .min(1)
   .max(255)
   .regex(/^[a-zA-Z0-9._-]+$/, 'may contain only ASCII letters, digits, ".", "_" and "-"')
   .meta({ description: 'A topic config name, e.g. retention.ms', example: 'retention.ms' });
 
-export const Offset = z
+const Offset = z
   .string()
   .regex(/^(0|[1-9]\d{0,18})$/, 'must be a non-negative 64-bit integer as a string')
   .meta({ description: 'A 64-bit offset, as a string', example: '42' });
 
 const PartitionCount = z.int().min(1).max(MAX_PARTITIONS);
 
-export const ConfigValues = z
+const ConfigValues = z
   .record(ConfigName, z.string())
   .meta({ id: 'ConfigValues', example: { 'retention.ms': '3600000', 'cleanup.policy': 'delete' } });
 
@@ -163,7 +163,7 @@ export const TopicConfigsResponse = z
   .object({ topic: z.string(), configs: z.array(ConfigEntry) })
   .meta({ id: 'TopicConfigsResponse' });
 
-export const PartitionDetail = z
+const PartitionDetail = z
   .object({
     partition: z.int(),
     leader: z.int().nullable(),
@@ -210,7 +210,7 @@ export const GroupListResponse = z
 
 const TopicPartitions = z.object({ topic: z.string(), partitions: z.array(z.int()) });
 
-export const GroupMember = z
+const GroupMember = z
   .object({
     memberId: z.string(),
     clientId: z.string(),

@@ -9,7 +9,7 @@ import { ProducePartialResponse, ProduceRequest, ProduceResponse } from '../prod
 import { registerRoute } from './routes.js';
 import { ErrorResponse, TopicName } from './schema.js';
 
-export const HealthResponse = z
+const HealthResponse = z
   .object({
     status: z.literal('ok'),
     kafka: z.object({ brokers: z.int(), controller: z.int().nullable(), clusterId: z.string() }),

@@ -28,7 +28,7 @@ export function asServiceError(error: unknown): ServiceError {
   return error instanceof ServiceError ? error : new InternalError('unexpected error', { cause: error });
 }
 
-export function errorBody(error: ServiceError, requestId: string) {
+function errorBody(error: ServiceError, requestId: string) {
   return {
     error: {
       code: error.code,

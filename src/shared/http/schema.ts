@@ -10,7 +10,7 @@ export const TopicName = z
   .refine((name) => name !== '.' && name !== '..', 'cannot be "." or ".."')
   .meta({ id: 'TopicName', description: "A Kafka topic name (Kafka's rules)", example: 'events' });
 
-export const ErrorDetail = z
+const ErrorDetail = z
   .object({
     field: z.string().meta({ example: 'records[0].value' }),
     path: z.array(z.union([z.string(), z.number()])),
