@@ -1,25 +1,18 @@
 /**
- * Kafka's administration calls in plain types of ours, over the connection's kafkajs Admin: the admin API
- * (src/shared/admin) and the health check use these and never see the client library.
+ * Kafka's administration calls in plain types of ours: the admin API (src/shared/admin) and the health
+ * check use these and never see the client library (kafkajs-admin.ts implements them over kafkajs).
  *
  * Every failure leaves as a {@link ServiceError} (see errors.ts). A "topic not found" that no request about
  * that very topic confirmed means the admin's metadata names a topic someone else deleted (see
  * {@link KafkaConnection}): {@link KafkaAdmin.run} then replaces the admin and runs the operation once more.
  */
-import type { Admin, GroupDescription as KafkajsGroupDescription } from 'kafkajs';
-import {
-  GroupNotEmptyError,
-  GroupNotFoundError,
-  type ServiceError,
-  TopicExistsError,
-  TopicNotFoundError,
-} from '../errors.js';
+import { type ServiceError, TopicNotFoundError } from '../errors.js';
 import { logger } from '../logger.js';
 import type { KafkaConnection } from './client.js';
 import { withDeadline } from './deadline.js';
 import { fromKafkaError } from './errors.js';
 import type { PartitionOffset } from './group-offsets.js';
-import { AssignerProtocol, ConfigResourceTypes } from './kafkajs.js';
+import { isConfirmedMissing, kafkajsAdminOperations } from './kafkajs-admin.js';
 
 export type { PartitionOffset };
 
@@ -152,262 +145,6 @@ export interface AdminOperations {
   commitIdleGroupOffsets(groupId: string, topic: string, partitions: PartitionOffset[]): Promise<void>;
 }
 
-/** 404s that a request about that very topic confirmed (not a stale admin's). */
-const confirmedMissing = new WeakSet<ServiceError>();
-
-/** Names the topic in a confirmed 404 (Kafka's UNKNOWN_TOPIC_OR_PARTITION does not). */
-function withTopic(error: unknown, name: string): ServiceError {
-  const mapped = fromKafkaError(error);
-  if (!(mapped instanceof TopicNotFoundError)) return mapped;
-  const missing = new TopicNotFoundError(`topic ${name} not found`, { cause: error });
-  confirmedMissing.add(missing);
-  return missing;
-}
-
-/** Runs a kafkajs call; its failure leaves as a ServiceError. */
-async function mapped<T>(call: () => Promise<T>): Promise<T> {
-  try {
-    return await call();
-  } catch (error) {
-    throw fromKafkaError(error);
-  }
-}
-
-/** Members' assignments, decoded from the consumer protocol (other protocol types are opaque bytes). */
-function decodeMember(protocolType: string) {
-  return (member: KafkajsGroupDescription['members'][number]): GroupMemberDescription => {
-    let assignments: GroupMemberDescription['assignments'] = [];
-    if (protocolType === 'consumer' && member.memberAssignment.length > 0) {
-      const decoded = AssignerProtocol.MemberAssignment.decode(member.memberAssignment);
-      assignments = Object.entries(decoded?.assignment ?? {})
-        .map(([topic, partitions]) => ({ topic, partitions: [...partitions].sort((a, b) => a - b) }))
-        .sort((a, b) => a.topic.localeCompare(b.topic));
-    }
-    return { memberId: member.memberId, clientId: member.clientId, host: member.clientHost, assignments };
-  };
-}
-
-/**
- * Waits until every partition of a new topic has a leader (the metadata may not list the topic at first),
- * or until `deadline` (epoch ms), when the caller's own deadline has already answered.
- */
-async function leadersElected(admin: Admin, name: string, deadline: number): Promise<void> {
-  while (Date.now() < deadline) {
-    const { topics } = await admin.fetchTopicMetadata({ topics: [name] }).catch(() => ({ topics: [] }));
-    const partitions = topics.find((topic) => topic.name === name)?.partitions ?? [];
-    if (partitions.length > 0 && partitions.every((partition) => partition.leader >= 0)) return;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
-
-/** The operations over one kafkajs Admin, within one deadline (epoch ms). */
-function operations(admin: Admin, connection: KafkaConnection, deadline: number): AdminOperations {
-  const topicPartitions = async (name: string): Promise<PartitionMetadata[]> => {
-    try {
-      const { topics } = await admin.fetchTopicMetadata({ topics: [name] });
-      const topic = topics.find((candidate) => candidate.name === name);
-      if (!topic) throw new TopicNotFoundError(`topic ${name}`);
-      return topic.partitions.map(plainPartition);
-    } catch (error) {
-      throw withTopic(error, name);
-    }
-  };
-  const topicOffsets = (topic: string) =>
-    mapped(async () =>
-      (await admin.fetchTopicOffsets(topic)).map(({ partition, low, high }) => ({ partition, low, high })),
-    );
-
-  return {
-    describeCluster: () =>
-      mapped(async () => {
-        const { clusterId, controller, brokers } = await admin.describeCluster();
-        return {
-          clusterId,
-          controller,
-          brokers: brokers.map(({ nodeId, host, port }) => ({ nodeId, host, port })),
-        };
-      }),
-
-    brokerConfigs: (brokerIds, configNames) =>
-      mapped(async () => {
-        const { resources } = await admin.describeConfigs({
-          includeSynonyms: false,
-          resources: brokerIds.map((id) => ({
-            type: ConfigResourceTypes.BROKER,
-            name: String(id),
-            configNames,
-          })),
-        });
-        return new Map(
-          resources.map((resource) => [
-            Number(resource.resourceName),
-            new Map(resource.configEntries.map((entry) => [entry.configName, entry.configValue || null])),
-          ]),
-        );
-      }),
-
-    listTopics: () =>
-      mapped(async () =>
-        (await admin.fetchTopicMetadata()).topics.map((topic) => ({
-          name: topic.name,
-          partitions: topic.partitions.map(plainPartition),
-        })),
-      ),
-
-    topicPartitions,
-    topicOffsets,
-
-    logEndOffsets: async (topic) => {
-      try {
-        return await topicOffsets(topic);
-      } catch (error) {
-        if (!(error instanceof TopicNotFoundError)) throw error;
-        // Gone indeed, or a stale admin (then the unconfirmed 404 leads run() to reconnect).
-        try {
-          await topicPartitions(topic);
-        } catch (missing) {
-          if (missing instanceof TopicNotFoundError && confirmedMissing.has(missing)) return [];
-        }
-        throw error;
-      }
-    },
-
-    offsetsAtTimestamp: (topic, millis) =>
-      mapped(async () =>
-        (await admin.fetchTopicOffsetsByTimestamp(topic, millis)).map(({ partition, offset }) => ({
-          partition,
-          offset,
-        })),
-      ),
-
-    topicConfigs: async (topic) => {
-      try {
-        const { resources } = await admin.describeConfigs({
-          includeSynonyms: false,
-          resources: [{ type: ConfigResourceTypes.TOPIC, name: topic }],
-        });
-        return (resources[0]?.configEntries ?? []).map((entry) => {
-          const described = entry as typeof entry & { configSource: number };
-          return {
-            configName: described.configName,
-            configValue: described.configValue,
-            configSource: described.configSource,
-            isDefault: described.isDefault,
-            isSensitive: described.isSensitive,
-            readOnly: described.readOnly,
-          };
-        });
-      } catch (error) {
-        throw withTopic(error, topic);
-      }
-    },
-
-    createTopic: async (topic) => {
-      const created = await mapped(() =>
-        admin.createTopics({
-          validateOnly: topic.validateOnly,
-          // Waited for below: kafkajs gives up after its few retries and reports UNKNOWN_TOPIC_OR_PARTITION,
-          // which would read as a stale admin and repeat the creation.
-          waitForLeaders: false,
-          topics: [
-            {
-              topic: topic.name,
-              numPartitions: topic.partitions,
-              replicationFactor: topic.replicationFactor,
-              configEntries: Object.entries(topic.configs).map(([name, value]) => ({ name, value })),
-            },
-          ],
-        }),
-      );
-      // kafkajs answers false (instead of throwing) when the only error is TOPIC_ALREADY_EXISTS.
-      if (!created) throw new TopicExistsError(`topic ${topic.name} already exists`);
-      if (!topic.validateOnly) await leadersElected(admin, topic.name, deadline);
-    },
-
-    deleteTopic: (topic) => mapped(() => admin.deleteTopics({ topics: [topic] })),
-
-    createPartitions: (topic, count) =>
-      mapped(async () => {
-        await admin.createPartitions({ topicPartitions: [{ topic, count }] });
-      }),
-
-    replaceTopicConfigs: (topic, configs) =>
-      mapped(async () => {
-        await admin.alterConfigs({
-          validateOnly: false,
-          resources: [
-            {
-              type: ConfigResourceTypes.TOPIC,
-              name: topic,
-              configEntries: Object.entries(configs).map(([name, value]) => ({ name, value })),
-            },
-          ],
-        });
-      }),
-
-    listGroups: () =>
-      mapped(async () =>
-        (await admin.listGroups()).groups.map(({ groupId, protocolType }) => ({ groupId, protocolType })),
-      ),
-
-    describeGroups: (groupIds) =>
-      mapped(async () =>
-        (await admin.describeGroups(groupIds)).groups.map((group) => ({
-          groupId: group.groupId,
-          state: group.state,
-          protocolType: group.protocolType,
-          protocol: group.protocol,
-          members: group.members.map(decodeMember(group.protocolType)),
-        })),
-      ),
-
-    committedOffsets: (groupId) =>
-      mapped(async () =>
-        (await admin.fetchOffsets({ groupId })).flatMap(({ topic, partitions }) =>
-          partitions.map(({ partition, offset }) => ({
-            topic,
-            partition,
-            offset: BigInt(offset) >= 0n ? offset : null,
-          })),
-        ),
-      ),
-
-    deleteGroup: async (groupId) => {
-      try {
-        await admin.deleteGroups([groupId]);
-      } catch (error) {
-        const failure = fromKafkaError(error);
-        if (failure instanceof GroupNotEmptyError) {
-          throw new GroupNotEmptyError(`consumer group ${groupId} has active members`, { cause: error });
-        }
-        if (failure instanceof GroupNotFoundError) {
-          throw new GroupNotFoundError(`consumer group ${groupId} not found`, { cause: error });
-        }
-        throw failure;
-      }
-    },
-
-    commitIdleGroupOffsets: (groupId, topic, partitions) =>
-      mapped(() => connection.commitIdleGroupOffsets(groupId, topic, partitions)),
-  };
-}
-
-function plainPartition(partition: {
-  partitionId: number;
-  leader: number;
-  replicas: number[];
-  isr: number[];
-  offlineReplicas?: number[];
-}): PartitionMetadata {
-  return {
-    partitionId: partition.partitionId,
-    leader: partition.leader,
-    replicas: partition.replicas,
-    isr: partition.isr,
-    offlineReplicas: partition.offlineReplicas ?? [],
-  };
-}
-
 /**
  * The administration side of one {@link KafkaConnection}: created once per container, it shares the
  * connection's admin client with the record writer.
@@ -430,7 +167,10 @@ export class KafkaAdmin {
     const attempt = async () => {
       try {
         const admin = await withDeadline(this.connection.admin(), deadline);
-        return await withDeadline(operation(operations(admin, this.connection, deadline)), deadline);
+        return await withDeadline(
+          operation(kafkajsAdminOperations(admin, this.connection, deadline)),
+          deadline,
+        );
       } catch (error) {
         throw fromKafkaError(error);
       }
@@ -438,7 +178,7 @@ export class KafkaAdmin {
     try {
       return await attempt();
     } catch (error) {
-      if (!(error instanceof TopicNotFoundError) || confirmedMissing.has(error)) throw error;
+      if (!(error instanceof TopicNotFoundError) || isConfirmedMissing(error)) throw error;
       logger.warn('admin metadata names a deleted topic; reconnecting', { error: error.message });
       // Bounded like the rest: disconnecting an admin that is mid-request must not hold the caller.
       await withDeadline(this.connection.resetAdmin(), deadline).catch(() => undefined);
