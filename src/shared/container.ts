@@ -25,30 +25,47 @@ import { loadProduceConfig } from './produce/config.js';
 import { ProduceService } from './produce/service.js';
 import { CONSUMER_TOPICS } from './topics.js';
 
-/** Creates the value on first call and returns the same one afterwards. */
-function once<T extends object>(create: () => T): () => T {
-  let value: T | undefined;
-  return () => {
-    value ??= create();
-    return value;
-  };
+// Each singleton is a function declaration, not a value built at module scope: a bundle then keeps only
+// what its function calls (module-scope calls would pull every service into every function).
+
+let connection: KafkaConnection | undefined;
+function kafkaConnection(): KafkaConnection {
+  connection ??= new KafkaConnection(loadKafkaConfig());
+  return connection;
 }
 
-const kafkaConnection = once(() => new KafkaConnection(loadKafkaConfig()));
-const recordWriter = once(() => new KafkaRecordWriter(kafkaConnection()));
+let writer: KafkaRecordWriter | undefined;
+function recordWriter(): KafkaRecordWriter {
+  writer ??= new KafkaRecordWriter(kafkaConnection());
+  return writer;
+}
 
+let admin: KafkaAdmin | undefined;
 /** The Kafka administration calls of this container (the admin API and the health check). */
-export const kafkaAdmin = once(() => new KafkaAdmin(kafkaConnection()));
+export function kafkaAdmin(): KafkaAdmin {
+  admin ??= new KafkaAdmin(kafkaConnection());
+  return admin;
+}
 
+let produce: ProduceService | undefined;
 /** The produce API's service. */
-export const produceService = once(() => new ProduceService(recordWriter(), loadProduceConfig()));
+export function produceService(): ProduceService {
+  produce ??= new ProduceService(recordWriter(), loadProduceConfig());
+  return produce;
+}
 
+let administration: AdminService | undefined;
 /** The admin API's service. */
-export const adminService = once(() => new AdminService(kafkaAdmin(), loadAdminConfig()));
+export function adminService(): AdminService {
+  administration ??= new AdminService(kafkaAdmin(), loadAdminConfig());
+  return administration;
+}
 
-const metrics = once(
-  () => new Metrics({ namespace: process.env.POWERTOOLS_METRICS_NAMESPACE || 'kafka-lambda-runtime' }),
-);
+let metrics: Metrics | undefined;
+function consumerMetrics(): Metrics {
+  metrics ??= new Metrics({ namespace: process.env.POWERTOOLS_METRICS_NAMESPACE || 'kafka-lambda-runtime' });
+  return metrics;
+}
 
 function consumerHandler<T>(
   definition: ConsumerDefinition<T>,
@@ -59,7 +76,7 @@ function consumerHandler<T>(
     ...loadConsumerConfig(outputTopic),
     writer: recordWriter(),
     sinks,
-    metrics: metrics(),
+    metrics: consumerMetrics(),
   });
 }
 
