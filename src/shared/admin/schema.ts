@@ -3,6 +3,7 @@
  * its OpenAPI document (src/shared/http/openapi.ts). Offsets are strings: Kafka's are 64-bit.
  */
 import * as z from 'zod';
+import { exactRecord, Timestamp, utf8Text } from '../http/schema.js';
 import { TopicName } from '../produce/schema.js';
 
 export { TopicName };
@@ -10,11 +11,16 @@ export { TopicName };
 /** Kafka's largest partition count is 2^31-1; a single request should never come near it. */
 export const MAX_PARTITIONS = 10_000;
 
-/** Kafka has no group id rule beyond a non-empty protocol string (int16 length). */
-export const GroupId = z
-  .string()
+/**
+ * Kafka's own rule is a non-empty protocol string (int16 length), but a group id travels in the URL path,
+ * and API Gateway takes at most 10,240 bytes of request line and header values: 255 characters,
+ * percent-encoded UTF-8, need at most 2,295 bytes, leaving the rest for the method, route and headers.
+ */
+export const MAX_GROUP_ID_LENGTH = 255;
+
+export const GroupId = utf8Text()
   .min(1)
-  .max(32_767)
+  .max(MAX_GROUP_ID_LENGTH)
   .meta({ id: 'GroupId', description: 'A consumer group id', example: 'orders-service' });
 
 export const ConfigName = z
@@ -31,9 +37,10 @@ export const Offset = z
 
 const PartitionCount = z.int().min(1).max(MAX_PARTITIONS);
 
-export const ConfigValues = z
-  .record(ConfigName, z.string())
-  .meta({ id: 'ConfigValues', example: { 'retention.ms': '3600000', 'cleanup.policy': 'delete' } });
+export const ConfigValues = exactRecord(ConfigName, utf8Text()).meta({
+  id: 'ConfigValues',
+  example: { 'retention.ms': '3600000', 'cleanup.policy': 'delete' },
+});
 
 export const IncludeInternalQuery = z.strictObject({
   includeInternal: z.enum(['true', 'false']).optional(),
@@ -74,16 +81,12 @@ export const PatchConfigsRequest = z
       context.addIssue({ code: 'custom', path: [], message: 'set or delete at least one config' });
     }
     patch.delete.forEach((name, index) => {
-      if (name in patch.set) {
+      if (Object.hasOwn(patch.set, name)) {
         context.addIssue({ code: 'custom', path: ['delete', index], message: `${name} is also in set` });
       }
     });
   })
   .meta({ id: 'PatchConfigsRequest' });
-
-const Timestamp = z
-  .union([z.int().min(0).max(8_640_000_000_000_000), z.iso.datetime({ offset: true })])
-  .meta({ description: 'Epoch milliseconds or ISO-8601' });
 
 export const ResetOffsetsRequest = z
   .strictObject({

@@ -19,6 +19,7 @@ import {
   TopicNotFoundError,
 } from '../errors.js';
 import { fieldName, parseWith } from '../http/request.js';
+import { epochMillis } from '../http/schema.js';
 import type { KafkaConnection } from '../kafka/client.js';
 import { withDeadline } from '../kafka/deadline.js';
 import { fromKafkaError } from '../kafka/errors.js';
@@ -392,11 +393,12 @@ export class AdminService {
           offset: to === 'earliest' ? low : high,
         }));
       } else if ('timestamp' in to) {
-        const millis = typeof to.timestamp === 'number' ? to.timestamp : Date.parse(to.timestamp);
-        targets = (await admin.fetchTopicOffsetsByTimestamp(topic, millis)).map(({ partition, offset }) => ({
-          partition,
-          offset,
-        }));
+        targets = (await admin.fetchTopicOffsetsByTimestamp(topic, epochMillis(to.timestamp))).map(
+          ({ partition, offset }) => ({
+            partition,
+            offset,
+          }),
+        );
       } else {
         targets = checkOffsets(topic, to.offsets, ranges);
       }
