@@ -47,6 +47,7 @@ function errorClass(code: string, statusCode: number, retriable: boolean, retryA
 }
 
 // Caller mistakes (4xx).
+export const BadRequestError = errorClass('BAD_REQUEST', 400, false);
 export const InvalidJsonError = errorClass('INVALID_JSON', 400, false);
 export const ValidationError = errorClass('VALIDATION_FAILED', 400, false);
 export const PartitionNotFoundError = errorClass('PARTITION_NOT_FOUND', 400, false);
@@ -59,6 +60,7 @@ export const MethodNotAllowedError = errorClass('METHOD_NOT_ALLOWED', 405, false
 export const PayloadTooLargeError = errorClass('PAYLOAD_TOO_LARGE', 413, false);
 export const RecordTooLargeError = errorClass('RECORD_TOO_LARGE', 413, false);
 export const UnsupportedMediaTypeError = errorClass('UNSUPPORTED_MEDIA_TYPE', 415, false);
+export const RequestHeadersTooLargeError = errorClass('REQUEST_HEADERS_TOO_LARGE', 431, false);
 export const ThrottledError = errorClass('THROTTLED', 429, true, 1);
 
 // Administration (src/shared/admin): caller mistakes and conflicts with the cluster's state.
