@@ -8,7 +8,10 @@ import { TopicName } from '../produce/schema.js';
 
 export { TopicName };
 
-/** Kafka's largest partition count is 2^31-1; a single request should never come near it. */
+/**
+ * The default and the highest partition count a topic may have through this API (ADMIN_MAX_PARTITIONS):
+ * Kafka's own limit is 2^31-1, far beyond what a cluster holds.
+ */
 export const MAX_PARTITIONS = 10_000;
 
 /**
@@ -35,8 +38,6 @@ export const Offset = z
   .regex(/^(0|[1-9]\d{0,18})$/, 'must be a non-negative 64-bit integer as a string')
   .meta({ description: 'A 64-bit offset, as a string', example: '42' });
 
-const PartitionCount = z.int().min(1).max(MAX_PARTITIONS);
-
 export const ConfigValues = exactRecord(ConfigName, utf8Text()).meta({
   id: 'ConfigValues',
   example: { 'retention.ms': '3600000', 'cleanup.policy': 'delete' },
@@ -47,25 +48,6 @@ export const IncludeInternalQuery = z.strictObject({
 });
 
 // ---- Requests
-
-export const CreateTopicRequest = z
-  .strictObject({
-    name: TopicName,
-    partitions: PartitionCount.optional().meta({ description: "The broker's num.partitions when absent" }),
-    replicationFactor: z
-      .int()
-      .min(1)
-      .max(32_767)
-      .optional()
-      .meta({ description: "The broker's default.replication.factor when absent" }),
-    configs: ConfigValues.default({}),
-    validateOnly: z.boolean().default(false).meta({ description: 'Check with the broker, create nothing' }),
-  })
-  .meta({ id: 'CreateTopicRequest' });
-
-export const AddPartitionsRequest = z
-  .strictObject({ count: PartitionCount.meta({ description: 'The new total; larger than today' }) })
-  .meta({ id: 'AddPartitionsRequest' });
 
 export const PatchConfigsRequest = z
   .strictObject({
@@ -88,38 +70,70 @@ export const PatchConfigsRequest = z
   })
   .meta({ id: 'PatchConfigsRequest' });
 
-export const ResetOffsetsRequest = z
-  .strictObject({
-    topic: TopicName,
-    to: z.union([
-      z.enum(['earliest', 'latest']),
-      z.strictObject({ timestamp: Timestamp }).meta({
-        description: 'The first offset at or after the timestamp (the log end when none)',
-      }),
-      z.strictObject({
-        offsets: z
-          .array(z.strictObject({ partition: z.int().min(0), offset: Offset }))
-          .min(1)
-          .max(MAX_PARTITIONS),
-      }),
-    ]),
-  })
-  .superRefine((request, context) => {
-    if (typeof request.to === 'object' && 'offsets' in request.to) {
-      const seen = new Set<number>();
-      request.to.offsets.forEach(({ partition }, index) => {
-        if (seen.has(partition)) {
-          context.addIssue({
-            code: 'custom',
-            path: ['to', 'offsets', index, 'partition'],
-            message: `partition ${partition} is listed twice`,
-          });
-        }
-        seen.add(partition);
-      });
-    }
-  })
-  .meta({ id: 'ResetOffsetsRequest' });
+/**
+ * The requests whose limits are settings: `maxPartitions` is ADMIN_MAX_PARTITIONS (see config.ts), so
+ * the OpenAPI document a deployment serves states the limits it enforces.
+ */
+export function adminRequestSchemas(maxPartitions: number = MAX_PARTITIONS) {
+  const PartitionCount = z.int().min(1).max(maxPartitions);
+
+  const CreateTopicRequest = z
+    .strictObject({
+      name: TopicName,
+      partitions: PartitionCount.optional().meta({ description: "The broker's num.partitions when absent" }),
+      replicationFactor: z
+        .int()
+        .min(1)
+        .max(32_767)
+        .optional()
+        .meta({ description: "The broker's default.replication.factor when absent" }),
+      configs: ConfigValues.default({}),
+      validateOnly: z.boolean().default(false).meta({ description: 'Check with the broker, create nothing' }),
+    })
+    .meta({ id: 'CreateTopicRequest' });
+
+  const AddPartitionsRequest = z
+    .strictObject({ count: PartitionCount.meta({ description: 'The new total; larger than today' }) })
+    .meta({ id: 'AddPartitionsRequest' });
+
+  const ResetOffsetsRequest = z
+    .strictObject({
+      topic: TopicName,
+      to: z.union([
+        z.enum(['earliest', 'latest']),
+        z.strictObject({ timestamp: Timestamp }).meta({
+          description: 'The first offset at or after the timestamp (the log end when none)',
+        }),
+        z.strictObject({
+          offsets: z
+            .array(z.strictObject({ partition: z.int().min(0), offset: Offset }))
+            .min(1)
+            .max(maxPartitions),
+        }),
+      ]),
+    })
+    .superRefine((request, context) => {
+      if (typeof request.to === 'object' && 'offsets' in request.to) {
+        const seen = new Set<number>();
+        request.to.offsets.forEach(({ partition }, index) => {
+          if (seen.has(partition)) {
+            context.addIssue({
+              code: 'custom',
+              path: ['to', 'offsets', index, 'partition'],
+              message: `partition ${partition} is listed twice`,
+            });
+          }
+          seen.add(partition);
+        });
+      }
+    })
+    .meta({ id: 'ResetOffsetsRequest' });
+
+  return { CreateTopicRequest, AddPartitionsRequest, ResetOffsetsRequest };
+}
+
+/** The schemas at the default limits: types and documentation. */
+export const { CreateTopicRequest, AddPartitionsRequest, ResetOffsetsRequest } = adminRequestSchemas();
 
 // ---- Responses
 

@@ -29,16 +29,14 @@ import type { AdminConfig } from './config.js';
 import { currentOverrides, type DescribedConfig, mergeOverrides, toConfigEntry } from './configs.js';
 import { lagSummary, type PartitionPosition, partitionLag } from './lag.js';
 import {
-  AddPartitionsRequest,
+  adminRequestSchemas,
   type ClusterResponse,
   type ConfigEntry,
-  CreateTopicRequest,
   type GroupDetail,
   GroupId,
   type GroupMember,
   type GroupSummary,
   PatchConfigsRequest,
-  ResetOffsetsRequest,
   type ResetOffsetsResponse,
   type TopicConfigsResponse,
   type TopicDetail,
@@ -62,10 +60,14 @@ function detail(path: (string | number)[], message: string): ErrorDetail {
 const IDLE_STATES = new Set(['Empty', 'Dead']);
 
 export class AdminService {
+  private readonly requests;
+
   constructor(
     private readonly connection: KafkaConnection,
     private readonly config: Readonly<AdminConfig>,
-  ) {}
+  ) {
+    this.requests = adminRequestSchemas(config.maxPartitions);
+  }
 
   get maxBodyBytes(): number {
     return this.config.maxBodyBytes;
@@ -157,7 +159,7 @@ export class AdminService {
   }
 
   async createTopic(body: unknown): Promise<CreateTopicOutcome> {
-    const request = parseWith(CreateTopicRequest, body);
+    const request = parseWith(this.requests.CreateTopicRequest, body);
     if (isInternalTopic(request.name)) {
       throw new InternalTopicError('names starting with "__" are reserved for Kafka-internal topics', {
         details: [detail(['name'], 'starts with "__"')],
@@ -252,7 +254,7 @@ export class AdminService {
 
   async addPartitions(topic: unknown, body: unknown): Promise<TopicSummary> {
     const name = this.writableTopic(topic);
-    const { count } = parseWith(AddPartitionsRequest, body);
+    const { count } = parseWith(this.requests.AddPartitionsRequest, body);
     return this.withAdmin(async (admin) => {
       const partitions = await topicPartitions(admin, name);
       if (count <= partitions.length) {
@@ -378,7 +380,7 @@ export class AdminService {
 
   async resetOffsets(group: unknown, body: unknown): Promise<ResetOffsetsResponse> {
     const groupId = this.groupId(group);
-    const request = parseWith(ResetOffsetsRequest, body);
+    const request = parseWith(this.requests.ResetOffsetsRequest, body);
     const { topic, to } = request;
     return this.withAdmin(async (admin) => {
       const [description] = (await admin.describeGroups([groupId])).groups;
