@@ -102,8 +102,10 @@ function bodyBytes(event: APIGatewayProxyEventV2): Buffer {
 
 /** The bytes of a JSON body, after the content type and byte limit checks; see {@link parseJsonBody}. */
 export function readJsonBodyBytes(event: APIGatewayProxyEventV2, maxBytes: number): Buffer {
-  checkJsonContentType(event.headers?.['content-type']);
   const bytes = bodyBytes(event);
+  // A missing body is what is wrong, whatever the Content-Type says (or that there is none).
+  if (bytes.length === 0) throw new InvalidJsonError('the body is empty; expected a JSON object');
+  checkJsonContentType(event.headers?.['content-type']);
   if (bytes.length > maxBytes) {
     throw new PayloadTooLargeError(`the body is ${bytes.length} bytes; the limit is ${maxBytes}`);
   }
