@@ -75,7 +75,13 @@ function runSchemathesis(bin: string, url: string, env: NodeJS.ProcessEnv): Prom
     execFile(
       join(bin, 'st'),
       args,
-      { env: { ...process.env, ...env }, maxBuffer: 64 * 1024 * 1024, timeout: (FUZZ_SECONDS + 240) * 1000 },
+      {
+        // schemathesis keeps a cache folder in its working directory: not in the repository.
+        cwd: reportDir,
+        env: { ...process.env, ...env },
+        maxBuffer: 64 * 1024 * 1024,
+        timeout: (FUZZ_SECONDS + 240) * 1000,
+      },
       (error, stdout, stderr) => {
         const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
         resolve({ exitCode: code, output: `${stdout}${stderr}` });
