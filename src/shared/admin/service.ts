@@ -4,7 +4,7 @@
  * switch, partition counts, offset ranges) so callers get precise 4xx answers; whatever Kafka itself
  * refuses is mapped by fromKafkaError.
  */
-import type { Admin, GroupDescription } from 'kafkajs';
+import type { Admin, GroupDescription, PartitionMetadata } from 'kafkajs';
 import {
   type ErrorDetail,
   GroupNotEmptyError,
@@ -198,19 +198,15 @@ export class AdminService {
   }
 
   /**
-   * Right after creation the partition leaders may not serve ListOffsets yet (NOT_LEADER_OR_FOLLOWER while
-   * the new metadata propagates); the topic exists, so answering 503 would invite a retry that gets 409.
+   * The topic this request just created, described without asking its partition leaders: a new topic's
+   * logs are empty (offsets 0), and after a large creation the broker may take many seconds to bring every
+   * partition's log up, answering ListOffsets with NOT_LEADER_OR_FOLLOWER meanwhile. The topic exists, so
+   * a 503 here would invite a retry that gets 409.
    */
   private async describeNewTopic(name: string): Promise<TopicDetail> {
-    const deadline = Date.now() + Math.min(5_000, this.config.timeoutMs);
-    for (let delay = 50; ; delay = Math.min(delay * 2, 500)) {
-      try {
-        return await this.describeTopic(name);
-      } catch (error) {
-        if (!(error instanceof ServiceError && error.retriable) || Date.now() + delay > deadline) throw error;
-        await new Promise((resolve) => setTimeout(resolve, delay));
-      }
-    }
+    return this.withAdmin(async (admin) =>
+      topicDetail(name, await topicPartitions(admin, name), [], await topicConfigs(admin, name)),
+    );
   }
 
   async describeTopic(topic: unknown): Promise<TopicDetail> {
@@ -218,25 +214,7 @@ export class AdminService {
     return this.withAdmin(async (admin) => {
       const partitions = await topicPartitions(admin, name);
       const offsets = await admin.fetchTopicOffsets(name);
-      const configs = await topicConfigs(admin, name);
-      const byPartition = new Map(offsets.map((offset) => [offset.partition, offset]));
-      return {
-        name,
-        internal: isInternalTopic(name),
-        replicationFactor: partitions[0]?.replicas.length ?? 0,
-        partitions: partitions
-          .map((partition) => ({
-            partition: partition.partitionId,
-            leader: partition.leader >= 0 ? partition.leader : null,
-            replicas: partition.replicas,
-            isr: partition.isr,
-            offlineReplicas: partition.offlineReplicas ?? [],
-            earliestOffset: byPartition.get(partition.partitionId)?.low ?? '0',
-            latestOffset: byPartition.get(partition.partitionId)?.high ?? '0',
-          }))
-          .sort((a, b) => a.partition - b.partition),
-        configs,
-      };
+      return topicDetail(name, partitions, offsets, await topicConfigs(admin, name));
     });
   }
 
@@ -441,6 +419,33 @@ async function topicPartitions(admin: Admin, name: string) {
   } catch (error) {
     throw withTopic(error, name);
   }
+}
+
+/** A topic's detail; partitions missing from `offsets` have empty logs (offsets 0). */
+function topicDetail(
+  name: string,
+  partitions: PartitionMetadata[],
+  offsets: { partition: number; low: string; high: string }[],
+  configs: ConfigEntry[],
+): TopicDetail {
+  const byPartition = new Map(offsets.map((offset) => [offset.partition, offset]));
+  return {
+    name,
+    internal: isInternalTopic(name),
+    replicationFactor: partitions[0]?.replicas.length ?? 0,
+    partitions: partitions
+      .map((partition) => ({
+        partition: partition.partitionId,
+        leader: partition.leader >= 0 ? partition.leader : null,
+        replicas: partition.replicas,
+        isr: partition.isr,
+        offlineReplicas: partition.offlineReplicas ?? [],
+        earliestOffset: byPartition.get(partition.partitionId)?.low ?? '0',
+        latestOffset: byPartition.get(partition.partitionId)?.high ?? '0',
+      }))
+      .sort((a, b) => a.partition - b.partition),
+    configs,
+  };
 }
 
 /** 404s that a request about that very topic confirmed (not a stale admin's). */
