@@ -86,7 +86,8 @@ function toRaw(
 ): RawRecord {
   const key = decode(record.key, 'key');
   const value = decode(record.value, 'value');
-  const headers: RecordHeaders = {};
+  // No prototype: every header name, `__proto__` and `constructor` included, is an own key.
+  const headers: RecordHeaders = Object.create(null);
   let bytes = (key?.length ?? 0) + (value?.length ?? 0);
   for (const header of record.headers ?? []) {
     for (const [name, values] of Object.entries(header)) {

@@ -102,7 +102,8 @@ export function deadLetterRecord(
   functionName: string,
   now: number,
 ): OutgoingRecord {
-  const headers: Record<string, Buffer[]> = {};
+  // No prototype, so that a header named `__proto__` is copied like any other.
+  const headers: Record<string, Buffer[]> = Object.create(null);
   const ours = new Set<string>(Object.values(DEAD_LETTER_HEADERS));
   // A record dead-lettered twice (replayed from a DLQ) describes its latest failure only.
   for (const [name, values] of Object.entries(record.headers)) if (!ours.has(name)) headers[name] = values;
