@@ -14,7 +14,9 @@ const say = (message: string) => console.log(`[local] ${message}`);
 const supervisor = new Supervisor(say);
 
 // Ctrl-C reaches every process of the group, and tsx relays it again: the second signal changes nothing.
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+// A closed terminal (SIGHUP) stops the stack too: serverless offline, in a session of its own, would not
+// get the hangup and would stay behind.
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
   process.on(signal, () => void supervisor.shutdown(`${signal} received`, 0));
 }
 async function start(): Promise<void> {

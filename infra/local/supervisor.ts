@@ -41,8 +41,9 @@ export function childPart(
   args: string[],
   options: { env?: NodeJS.ProcessEnv; cwd?: string; graceMs?: number } = {},
 ): Part {
+  // Its own session has no terminal to read from: no stdin, output to ours.
   const child = spawn(command, args, {
-    stdio: 'inherit',
+    stdio: ['ignore', 'inherit', 'inherit'],
     env: options.env,
     cwd: options.cwd,
     detached: true,
