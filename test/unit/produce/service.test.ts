@@ -17,7 +17,14 @@ class ScriptedWriter implements RecordWriter {
     private readonly info: Partial<TopicInfo> = {},
   ) {}
   async topicInfo(topic: string): Promise<TopicInfo> {
-    return { name: topic, partitionCount: 3, partitions: [], maxMessageBytes: 1_048_588, ...this.info };
+    return {
+      name: topic,
+      partitionCount: 3,
+      partitions: [],
+      maxMessageBytes: 1_048_588,
+      compacted: false,
+      ...this.info,
+    };
   }
   async write(_topic: string, records: OutgoingRecord[]): Promise<WriteResult[]> {
     this.written = records;
