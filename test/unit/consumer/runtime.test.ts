@@ -7,6 +7,8 @@ import {
   DownstreamUnavailableError,
   RecordTooLargeError,
 } from '../../../src/shared/errors.js';
+import { KafkaRecordWriter } from '../../../src/shared/kafka/writer.js';
+import { FakeCluster, protocolError } from '../../support/fake-cluster.js';
 import {
   consumerContext,
   headerText,
@@ -232,8 +234,12 @@ describe('consumer runtime', () => {
       consumerContext(),
     );
 
-    // Assess
-    await expect(invocation).rejects.toMatchObject({ code: 'BATCH_FAILED', retriable: true });
+    // Assess: Lambda reports the error's name as the invocation's errorType.
+    await expect(invocation).rejects.toMatchObject({
+      name: 'BatchFailedError',
+      code: 'BATCH_FAILED',
+      retriable: true,
+    });
   });
 
   it('treats a dead letter that cannot be written as a transient failure', async () => {
@@ -282,6 +288,66 @@ describe('consumer runtime', () => {
     // Assess
     expect(response).toEqual({ batchItemFailures: [] });
     expect(on('in.dlq').map((r) => headerText(r, 'dlq.error.class'))).toEqual(['RECORD_TOO_LARGE']);
+  });
+
+  it("dead-letters, with provenance, the source of an output over the output topic's max.message.bytes", async () => {
+    // Prepare: the real writer over an in-memory cluster whose output topic takes batches up to 300 bytes.
+    const cluster = new FakeCluster()
+      .topic('out', { partitions: 1, maxMessageBytes: 300 })
+      .topic('in.dlq', { partitions: 1 });
+    const handler = createConsumer(upper, {
+      ...options,
+      writer: new KafkaRecordWriter(cluster),
+      reportBatchItemFailures: true,
+    });
+
+    // Act
+    const response = await handler(
+      mskEvent({
+        records: [
+          { topic: 'in', partition: 4, offset: 7, value: { word: 'w'.repeat(400) } },
+          { topic: 'in', partition: 4, offset: 8, value: { word: 'small' } },
+        ],
+      }),
+      consumerContext(),
+    );
+
+    // Assess: nothing is retried, the small output is written, the oversize one's source is a dead letter.
+    expect(response).toEqual({ batchItemFailures: [] });
+    expect(words(cluster.log('out', 0))).toEqual(['SMALL']);
+    const [letter, ...more] = cluster.log('in.dlq', 0);
+    expect(more).toEqual([]);
+    const header = (name: string) => letter?.headers[name]?.map(String);
+    expect(header('dlq.source.partition')).toEqual(['4']);
+    expect(header('dlq.source.offset')).toEqual(['7']);
+    expect(header('dlq.error.class')).toEqual(['RECORD_TOO_LARGE']);
+  });
+
+  it('dead-letters the source of an output the broker answers MESSAGE_TOO_LARGE, and writes the rest', async () => {
+    // Prepare: the broker refuses the batch of both outputs, then the first output alone.
+    const cluster = new FakeCluster().topic('out', { partitions: 1 }).topic('in.dlq', { partitions: 1 });
+    cluster.faults.push(protocolError('MESSAGE_TOO_LARGE', 10), protocolError('MESSAGE_TOO_LARGE', 10));
+    const handler = createConsumer(upper, {
+      ...options,
+      writer: new KafkaRecordWriter(cluster),
+      reportBatchItemFailures: true,
+    });
+
+    // Act
+    const response = await handler(
+      mskEvent({
+        records: [
+          { topic: 'in', offset: 0, value: { word: 'refused' } },
+          { topic: 'in', offset: 1, value: { word: 'fine' } },
+        ],
+      }),
+      consumerContext(),
+    );
+
+    // Assess
+    expect(response).toEqual({ batchItemFailures: [] });
+    expect(words(cluster.log('out', 0))).toEqual(['FINE']);
+    expect(cluster.log('in.dlq', 0).map((r) => r.headers['dlq.source.offset']?.map(String))).toEqual([['0']]);
   });
 
   it('writes the same output records when a batch is replayed', async () => {
