@@ -90,10 +90,19 @@ export function topologyClient(bootstrap: string, topic: string) {
     get partitions() {
       return count;
     },
-    create: (partitions: number) =>
+    create: (partitions: number, configs: Record<string, string> = {}) =>
       change(partitions, () =>
         withAdmin((admin) =>
-          admin.createTopics({ waitForLeaders: true, topics: [{ topic, numPartitions: partitions }] }),
+          admin.createTopics({
+            waitForLeaders: true,
+            topics: [
+              {
+                topic,
+                numPartitions: partitions,
+                configEntries: Object.entries(configs).map(([name, value]) => ({ name, value })),
+              },
+            ],
+          }),
         ),
       ),
     grow: (partitions: number) =>
