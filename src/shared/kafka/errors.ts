@@ -27,6 +27,9 @@ import {
 
 type ErrorFactory = (message: string, cause: unknown) => ServiceError;
 
+const producerOutOfStep: ErrorFactory = (_, cause) =>
+  new BrokerUnavailableError('the producer state is out of step with the broker; try again', { cause });
+
 const protocolErrors: Record<string, ErrorFactory> = {
   UNKNOWN_TOPIC_OR_PARTITION: (_, cause) => new TopicNotFoundError('topic not found', { cause }),
   // The writer sends one partition's records in batches under max.message.bytes and a record that alone is
@@ -69,12 +72,9 @@ const protocolErrors: Record<string, ErrorFactory> = {
   KAFKA_STORAGE_ERROR: (_, cause) =>
     new BrokerUnavailableError('the broker could not store the records', { cause }),
   // The idempotent producer's state is not the broker's (e.g. the topic was recreated): a fresh producer fixes it.
-  OUT_OF_ORDER_SEQUENCE_NUMBER: (_, cause) =>
-    new BrokerUnavailableError('the producer state is out of step with the broker; try again', { cause }),
-  UNKNOWN_PRODUCER_ID: (_, cause) =>
-    new BrokerUnavailableError('the producer state is out of step with the broker; try again', { cause }),
-  INVALID_PRODUCER_EPOCH: (_, cause) =>
-    new BrokerUnavailableError('the producer state is out of step with the broker; try again', { cause }),
+  OUT_OF_ORDER_SEQUENCE_NUMBER: producerOutOfStep,
+  UNKNOWN_PRODUCER_ID: producerOutOfStep,
+  INVALID_PRODUCER_EPOCH: producerOutOfStep,
   SASL_AUTHENTICATION_FAILED: (_, cause) =>
     new BrokerAuthenticationError('the service could not authenticate to Kafka', { cause }),
   CLUSTER_AUTHORIZATION_FAILED: (_, cause) =>

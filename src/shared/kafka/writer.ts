@@ -166,6 +166,14 @@ interface Unsent {
   stale: 'metadata' | 'producer';
 }
 
+/** One partition's share of a write, and where its outcomes go. */
+interface PartitionWrite {
+  topic: string;
+  partition: number;
+  options: WriteOptions;
+  results: WriteResult[];
+}
+
 /** How a chunk's send failed, for its records from `entries` on (earlier ones of the chunk were written). */
 interface ChunkFailure {
   entries: IndexedRecord[];
@@ -299,8 +307,9 @@ export class KafkaRecordWriter implements RecordWriter {
     await Promise.all(
       [...this.place(info, pending, results)].map(async ([partition, entries]) => {
         const chunks = chunkBySize(entries, info.maxMessageBytes);
+        const target = { topic: info.name, partition, options, results };
         for (const [position, chunk] of chunks.entries()) {
-          const failure = await this.sendChunk(info.name, partition, chunk, options, results);
+          const failure = await this.sendChunk(target, chunk);
           if (!failure) continue;
           // The failed records and every later chunk of this partition: nothing is written out of order.
           const rest = [...failure.entries, ...chunks.slice(position + 1).flat()];
@@ -347,13 +356,8 @@ export class KafkaRecordWriter implements RecordWriter {
   }
 
   /** Sends one chunk; fills the results of what was written and returns the failure of the rest, if any. */
-  private async sendChunk(
-    topic: string,
-    partition: number,
-    chunk: IndexedRecord[],
-    options: WriteOptions,
-    results: WriteResult[],
-  ): Promise<ChunkFailure | undefined> {
+  private async sendChunk(target: PartitionWrite, chunk: IndexedRecord[]): Promise<ChunkFailure | undefined> {
+    const { topic, partition, options, results } = target;
     try {
       const answer = await withDeadline(
         this.connection.produce({
@@ -385,7 +389,7 @@ export class KafkaRecordWriter implements RecordWriter {
       const error = fromKafkaError(cause);
       const stale = staleClientState(cause);
       if (stale || chunk.length === 1 || !isRecordRefusal(error)) return { entries: chunk, error, stale };
-      return this.sendOneByOne(topic, partition, chunk, options, results);
+      return this.sendOneByOne(target, chunk);
     }
   }
 
@@ -394,18 +398,15 @@ export class KafkaRecordWriter implements RecordWriter {
    * each record is sent alone, in order; the refused ones fail, the others are written.
    */
   private async sendOneByOne(
-    topic: string,
-    partition: number,
+    target: PartitionWrite,
     chunk: IndexedRecord[],
-    options: WriteOptions,
-    results: WriteResult[],
   ): Promise<ChunkFailure | undefined> {
     for (const [position, entry] of chunk.entries()) {
-      const failure = await this.sendChunk(topic, partition, [entry], options, results);
+      const failure = await this.sendChunk(target, [entry]);
       if (!failure) continue;
       if (failure.stale || !isRecordRefusal(failure.error))
         return { ...failure, entries: chunk.slice(position) };
-      results[entry.index] = { ok: false, partition, error: failure.error };
+      target.results[entry.index] = { ok: false, partition: target.partition, error: failure.error };
     }
     return undefined;
   }
