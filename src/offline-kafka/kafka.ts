@@ -1,7 +1,9 @@
 /**
- * The emulator's Kafka clients. The service's own KafkaConnection (src/shared/kafka/client.ts) has no
- * consumer, and the emulator is a development tool that never ships to Lambda, so it builds its kafkajs
- * client here, from the ESM-safe re-export of src/shared/kafka/kafkajs.ts, and nowhere else.
+ * The emulator's Kafka clients for reading (consumers, admin). The service's own KafkaConnection
+ * (src/shared/kafka/client.ts) has no consumer, and the emulator is a development tool that never ships to
+ * Lambda, so it builds that kafkajs client here, from the ESM-safe re-export of src/shared/kafka/kafkajs.ts,
+ * and nowhere else. It writes (on-failure destinations) only through src/shared/kafka's KafkaRecordWriter,
+ * the service's one write path.
  */
 import type { Kafka as KafkaClient, LogEntry } from 'kafkajs';
 import { Kafka, logLevel } from '../shared/kafka/kafkajs.js';

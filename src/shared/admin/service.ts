@@ -103,8 +103,8 @@ export class AdminService {
     } catch (error) {
       if (!(error instanceof TopicNotFoundError) || confirmedMissing.has(error)) throw error;
       logger.warn('admin metadata names a deleted topic; reconnecting', { error: error.message });
-      // Bounded like the rest: disconnecting an admin that is mid-request must not hold the caller.
-      await withDeadline(this.connection.resetAdmin(), deadline).catch(() => undefined);
+      // The old admin is disconnected in the background: that must not hold the caller.
+      this.connection.resetAdmin();
       return attempt();
     }
   }
