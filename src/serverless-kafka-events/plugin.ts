@@ -10,6 +10,9 @@
  * See docs/local-emulation.md and docs/lambda-kafka-event-sources.md.
  */
 import { resolve } from 'node:path';
+import { KafkaConnection } from '../shared/kafka/client.js';
+import { loadKafkaConfig } from '../shared/kafka/config.js';
+import { KafkaRecordWriter } from '../shared/kafka/writer.js';
 import { compileAddedProperties } from './compile/mapping.js';
 import { destinationSink } from './emulate/destinations.js';
 import { OfflineKafkaError } from './emulate/errors.js';
@@ -161,7 +164,18 @@ export class OfflineKafkaPlugin {
       clients.set(key, client);
       return client;
     };
-    const producers = new Map<KafkaClient, ReturnType<KafkaClient['producer']>>();
+    // Kafka destinations are written as the service writes (src/shared/kafka), one connection per cluster.
+    const connections = new Map<string, KafkaConnection>();
+    const writerFor = (source: EventSource) => {
+      const key = source.brokers.join(',');
+      const connection =
+        connections.get(key) ??
+        new KafkaConnection(
+          loadKafkaConfig({ KAFKA_BROKERS: key, KAFKA_CLIENT_ID: `${service.service}-offline-kafka` }),
+        );
+      connections.set(key, connection);
+      return new KafkaRecordWriter(connection);
+    };
     const folder = resolve(this.serverless.serviceDir, config.destinationsDir);
     this.pollers = enabled.map((source) => {
       const kafka = clientFor(source);
@@ -169,23 +183,15 @@ export class OfflineKafkaPlugin {
         source,
         kafka,
         invoke: invoke(source.functionKey),
-        sink: destinationSink(async () => {
-          let producer = producers.get(kafka);
-          if (!producer) {
-            producer = kafka.producer({ allowAutoTopicCreation: false });
-            await producer.connect();
-            producers.set(kafka, producer);
-          }
-          return producer;
-        }, folder),
+        sink: destinationSink(writerFor(source), folder),
         log: this.log,
         retryInitialDelayMs: config.retryInitialDelayMs,
         retryMaxDelayMs: config.retryMaxDelayMs,
         createTopics: config.createTopics,
       });
     });
-    this.stopProducers = async () => {
-      await Promise.allSettled([...producers.values()].map((producer) => producer.disconnect()));
+    this.closeConnections = async () => {
+      await Promise.allSettled([...connections.values()].map((connection) => connection.close()));
     };
     const started = await Promise.allSettled(this.pollers.map((poller) => poller.start()));
     const failure = started.find((result) => result.status === 'rejected');
@@ -204,12 +210,12 @@ export class OfflineKafkaPlugin {
     this.log.info(`ready: ${this.pollers.length} event source(s) polling`);
   }
 
-  private stopProducers: () => Promise<void> = async () => undefined;
+  private closeConnections: () => Promise<void> = async () => undefined;
 
   async stop(): Promise<void> {
     await Promise.allSettled(this.pollers.map((poller) => poller.stop()));
     this.pollers = [];
-    await this.stopProducers();
+    await this.closeConnections();
     await this.lambda?.cleanup();
   }
 

@@ -4,7 +4,8 @@
  */
 import type * as z from 'zod';
 
-class ConfigurationError extends Error {
+/** A setting in the environment is missing or wrong; the message names every variable at fault. */
+export class ConfigurationError extends Error {
   override name = 'ConfigurationError';
 }
 

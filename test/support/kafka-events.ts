@@ -129,7 +129,7 @@ export function memoryWriter(
   const written: WrittenRecord[] = [];
   const writer: RecordWriter = {
     async topicInfo(topic: string): Promise<TopicInfo> {
-      return { name: topic, partitionCount: 1, partitions: [], maxMessageBytes: 1_048_588 };
+      return { name: topic, partitionCount: 1, partitions: [], maxMessageBytes: 1_048_588, compacted: false };
     },
     async write(topic, records): Promise<WriteResult[]> {
       return records.map((record) => {

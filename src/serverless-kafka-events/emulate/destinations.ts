@@ -6,7 +6,7 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Producer } from 'kafkajs';
+import type { RecordWriter } from '../../shared/kafka/writer.js';
 import type { KafkaEvent, KafkaEventRecord } from './event.js';
 
 export type FailureCondition = 'RetriesExhausted' | 'RecordAgeExceeded' | 'PayloadSizeExceeded';
@@ -42,9 +42,7 @@ export interface DestinationRecord {
   payload: KafkaEvent;
 }
 
-export function destinationRecords(
-  failed: FailedBatch,
-): { key: string | undefined; document: DestinationRecord }[] {
+function destinationRecords(failed: FailedBatch): { key: string | undefined; document: DestinationRecord }[] {
   const records = Object.values(failed.event.records).flat();
   const { records: _records, ...envelope } = failed.event;
   const now = new Date().toISOString();
@@ -91,20 +89,36 @@ export function kafkaDestinationTopic(destination: string): string | undefined {
   return destination.startsWith(KAFKA_PREFIX) ? destination.slice(KAFKA_PREFIX.length) : undefined;
 }
 
-/** A sink writing Kafka destinations with `producer` and the others under `folder`. */
-export function destinationSink(producer: () => Promise<Producer>, folder: string): DestinationSink {
+/**
+ * A sink writing Kafka destinations with `writer` (src/shared/kafka: a record counts as delivered only with
+ * the broker's offset) and the others under `folder`. Throws unless every record was written within
+ * `timeoutMs`; the poller then tries again, and the batch's offsets wait.
+ */
+export function destinationSink(writer: RecordWriter, folder: string, timeoutMs = 30_000): DestinationSink {
   return async (destination, failed) => {
     const records = destinationRecords(failed);
     const topic = kafkaDestinationTopic(destination);
     if (topic !== undefined) {
-      await (await producer()).send({
+      const now = Date.now();
+      const results = await writer.write(
         topic,
-        acks: -1,
-        messages: records.map(({ key, document }) => ({
+        records.map(({ key, document }) => ({
           key: key === undefined ? null : Buffer.from(key, 'base64'),
-          value: JSON.stringify(document),
+          value: Buffer.from(JSON.stringify(document)),
+          headers: {},
+          partition: undefined,
+          timestamp: now,
         })),
-      });
+        { acks: 'all', compression: 'none', deadline: now + timeoutMs },
+      );
+      const failures = results.flatMap((result) => (result.ok ? [] : [result.error]));
+      const [first] = failures;
+      if (first) {
+        throw new Error(
+          `${failures.length} of ${records.length} record(s) not written to ${topic}: ${first.code} ${first.message}`,
+          { cause: first },
+        );
+      }
       return;
     }
     const directory = join(folder, destination.replace(/[^a-zA-Z0-9._-]/g, '_'));

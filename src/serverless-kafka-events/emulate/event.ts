@@ -51,9 +51,12 @@ export function signedBytes(bytes: Buffer): number[] {
 function headerList(headers: ConsumedHeaders | undefined): Record<string, number[]>[] {
   const list: Record<string, number[]>[] = [];
   for (const [name, value] of Object.entries(headers ?? {})) {
-    // kafkajs folds repeated header names into an array; Lambda lists each occurrence.
+    // kafkajs folds repeated header names into an array; Lambda lists each occurrence. Its decoder folds
+    // into a plain object and reads what a name already holds there, inherited properties included: a
+    // header `constructor` comes out as [Object, <its bytes>], `__proto__` as [Object.prototype, ...].
+    // Only bytes (and null) are header values.
     for (const one of Array.isArray(value) ? value : [value]) {
-      if (one === undefined) continue;
+      if (!(one === null || typeof one === 'string' || Buffer.isBuffer(one))) continue;
       list.push({ [name]: one === null ? [] : signedBytes(Buffer.from(one)) });
     }
   }

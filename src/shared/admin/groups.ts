@@ -2,6 +2,7 @@
  * The consumer-group reads of the admin API, over the Kafka boundary's {@link AdminOperations}: summaries,
  * a group's members, committed offsets and lag, and the offsets a reset would commit.
  */
+import { epochMillis } from '../http/schema.js';
 import type { AdminOperations, PartitionOffset } from '../kafka/admin.js';
 import { lagSummary, type PartitionPosition, partitionLag } from './lag.js';
 import { checkOffsets, existingGroup } from './rules.js';
@@ -96,8 +97,7 @@ export async function resetTargets(
       offset: to === 'earliest' ? low : high,
     }));
   } else if ('timestamp' in to) {
-    const millis = typeof to.timestamp === 'number' ? to.timestamp : Date.parse(to.timestamp);
-    targets = await admin.offsetsAtTimestamp(topic, millis);
+    targets = await admin.offsetsAtTimestamp(topic, epochMillis(to.timestamp));
   } else {
     targets = checkOffsets(topic, to.offsets, ranges);
   }

@@ -11,20 +11,17 @@ import { parseWith, readJsonBody } from '../http/request.js';
 import { emptyResponse, type HttpResponse, jsonResponse } from '../http/response.js';
 import type { AdminRoute } from '../http/routes.js';
 import { TopicName } from '../http/schema.js';
-import {
-  AddPartitionsRequest,
-  CreateTopicRequest,
-  GroupId,
-  IncludeInternalQuery,
-  PatchConfigsRequest,
-  ResetOffsetsRequest,
-} from './schema.js';
+import { adminRequestSchemas, GroupId, IncludeInternalQuery, PatchConfigsRequest } from './schema.js';
 import type { AdminService } from './service.js';
 
 type Route = (request: HttpRequest) => Promise<HttpResponse>;
 
 /** The admin function's handler: routes `event.routeKey` (ROUTES.admin) to the service. */
 export function createAdminHandler(service: AdminService): HttpHandler {
+  // At this deployment's ADMIN_MAX_PARTITIONS, as the served OpenAPI document states.
+  const { AddPartitionsRequest, CreateTopicRequest, ResetOffsetsRequest } = adminRequestSchemas(
+    service.maxPartitions,
+  );
   const body = <Schema extends z.ZodType>(schema: Schema, { event }: HttpRequest): z.output<Schema> =>
     parseWith(schema, readJsonBody(event, service.maxBodyBytes));
   const topic = ({ event, log }: HttpRequest) => {

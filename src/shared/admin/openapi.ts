@@ -4,15 +4,13 @@ import * as z from 'zod';
 import { registerRoute } from '../http/routes.js';
 import { ErrorResponse, TopicName } from '../http/schema.js';
 import {
-  AddPartitionsRequest,
+  type adminRequestSchemas,
   ClusterResponse,
-  CreateTopicRequest,
   GroupDetail,
   GroupId,
   GroupListResponse,
   IncludeInternalQuery,
   PatchConfigsRequest,
-  ResetOffsetsRequest,
   ResetOffsetsResponse,
   TopicConfigsResponse,
   TopicDetail,
@@ -54,7 +52,11 @@ const groupParams = z.object({ group: GroupId });
 const noContent = (description: string) => ({ description });
 const writeErrors = [400, 413, 415];
 
-export function registerAdminRoutes(routes: OpenAPIRegistry): void {
+/** `requests`: the request schemas at the deployment's limits. */
+export function registerAdminRoutes(
+  routes: OpenAPIRegistry,
+  { CreateTopicRequest, AddPartitionsRequest, ResetOffsetsRequest }: ReturnType<typeof adminRequestSchemas>,
+): void {
   const tags = (tag: string) => ({ tags: [tag] });
   registerRoute(routes, 'GET /v1/cluster', {
     operationId: 'describeCluster',

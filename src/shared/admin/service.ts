@@ -4,7 +4,7 @@
  * shapes, and every failure is a ServiceError: the rules of rules.ts first, then whatever Kafka refuses
  * (mapped by the Kafka boundary, src/shared/kafka/admin.ts).
  */
-import { ServiceError, TopicDeletionDisabledError } from '../errors.js';
+import { TopicDeletionDisabledError } from '../errors.js';
 import type { AdminOperations, KafkaAdmin } from '../kafka/admin.js';
 import type { AdminConfig } from './config.js';
 import { currentOverrides, mergeOverrides } from './configs.js';
@@ -27,6 +27,7 @@ import type {
 import {
   brokerTopicDefaults,
   describeCluster,
+  describeNewTopic,
   describeTopic,
   listTopics,
   topicConfigEntries,
@@ -50,6 +51,11 @@ export class AdminService {
   /** ADMIN_MAX_BODY_BYTES: the largest request body the routes read, in bytes. */
   get maxBodyBytes(): number {
     return this.config.maxBodyBytes;
+  }
+
+  /** ADMIN_MAX_PARTITIONS: the most partitions a topic may be created with or grown to. */
+  get maxPartitions(): number {
+    return this.config.maxPartitions;
   }
 
   private run<T>(operation: (admin: AdminOperations) => Promise<T>): Promise<T> {
@@ -94,23 +100,7 @@ export class AdminService {
         topic: { name: request.name, ...created, configs: request.configs, validateOnly: true },
       };
     }
-    return { created: true, topic: await this.describeNewTopic(request.name) };
-  }
-
-  /**
-   * Right after creation the partition leaders may not serve ListOffsets yet (NOT_LEADER_OR_FOLLOWER while
-   * the new metadata propagates); the topic exists, so answering 503 would invite a retry that gets 409.
-   */
-  private async describeNewTopic(name: string): Promise<TopicDetail> {
-    const deadline = Date.now() + Math.min(5_000, this.config.timeoutMs);
-    for (let delay = 50; ; delay = Math.min(delay * 2, 500)) {
-      try {
-        return await this.describeTopic(name);
-      } catch (error) {
-        if (!(error instanceof ServiceError && error.retriable) || Date.now() + delay > deadline) throw error;
-        await new Promise((resolve) => setTimeout(resolve, delay));
-      }
-    }
+    return { created: true, topic: await this.run((admin) => describeNewTopic(admin, request.name)) };
   }
 
   /** Partitions, offsets and configs of a topic; TopicNotFoundError when it does not exist. */

@@ -2,7 +2,7 @@
  * The cluster and topic reads of the admin API, over the Kafka boundary's {@link AdminOperations}: each
  * function turns Kafka's answers into the API's response shapes (schema.ts).
  */
-import type { AdminOperations } from '../kafka/admin.js';
+import type { AdminOperations, PartitionMetadata, PartitionOffsets } from '../kafka/admin.js';
 import { logger } from '../logger.js';
 import { toConfigEntry } from './configs.js';
 import { isInternalTopic } from './rules.js';
@@ -76,11 +76,13 @@ export async function topicConfigEntries(admin: AdminOperations, name: string): 
   return (await admin.topicConfigs(name)).map(toConfigEntry).sort((a, b) => a.name.localeCompare(b.name));
 }
 
-/** Partitions (leader, replicas, ISR, offsets, by partition) and configs of a topic. */
-export async function describeTopic(admin: AdminOperations, name: string): Promise<TopicDetail> {
-  const partitions = await admin.topicPartitions(name);
-  const offsets = await admin.topicOffsets(name);
-  const configs = await topicConfigEntries(admin, name);
+/** A topic's detail; partitions missing from `offsets` have empty logs (offsets 0). */
+function topicDetail(
+  name: string,
+  partitions: PartitionMetadata[],
+  offsets: PartitionOffsets[],
+  configs: ConfigEntry[],
+): TopicDetail {
   const byPartition = new Map(offsets.map((offset) => [offset.partition, offset]));
   return {
     name,
@@ -99,4 +101,21 @@ export async function describeTopic(admin: AdminOperations, name: string): Promi
       .sort((a, b) => a.partition - b.partition),
     configs,
   };
+}
+
+/** Partitions (leader, replicas, ISR, offsets, by partition) and configs of a topic. */
+export async function describeTopic(admin: AdminOperations, name: string): Promise<TopicDetail> {
+  const partitions = await admin.topicPartitions(name);
+  const offsets = await admin.topicOffsets(name);
+  return topicDetail(name, partitions, offsets, await topicConfigEntries(admin, name));
+}
+
+/**
+ * The topic a request just created, described without asking its partition leaders: a new topic's logs
+ * are empty (offsets 0), and after a large creation the broker may take many seconds to bring every
+ * partition's log up, answering ListOffsets with NOT_LEADER_OR_FOLLOWER meanwhile. The topic exists, so
+ * a 503 here would invite a retry that gets 409.
+ */
+export async function describeNewTopic(admin: AdminOperations, name: string): Promise<TopicDetail> {
+  return topicDetail(name, await admin.topicPartitions(name), [], await topicConfigEntries(admin, name));
 }

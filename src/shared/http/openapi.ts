@@ -4,8 +4,11 @@
  */
 import { OpenAPIRegistry, OpenApiGeneratorV31 } from '@asteasolutions/zod-to-openapi';
 import * as z from 'zod';
+import { loadAdminConfig } from '../admin/config.js';
 import { registerAdminRoutes } from '../admin/openapi.js';
-import { ProducePartialResponse, ProduceRequest, ProduceResponse } from '../produce/schema.js';
+import { adminRequestSchemas, MAX_PARTITIONS } from '../admin/schema.js';
+import { loadProduceConfig } from '../produce/config.js';
+import { ProducePartialResponse, ProduceResponse, produceRequestSchema } from '../produce/schema.js';
 import { registerRoute } from './routes.js';
 import { ErrorResponse, TopicName } from './schema.js';
 
@@ -36,14 +39,25 @@ const errorDescriptions: Record<number, string> = {
   504: 'The broker did not answer in time; the outcome is unknown, so retrying may duplicate records',
 };
 
-function registry(): OpenAPIRegistry {
+/** The limits that are settings (PRODUCE_MAX_RECORDS, ADMIN_MAX_PARTITIONS), as the document states them. */
+export interface DocumentedLimits {
+  maxRecords: number;
+  maxPartitions: number;
+}
+
+const DEFAULT_LIMITS: DocumentedLimits = { maxRecords: 500, maxPartitions: MAX_PARTITIONS };
+
+function registry(limits: DocumentedLimits): OpenAPIRegistry {
   const routes = new OpenAPIRegistry();
   registerRoute(routes, 'POST /v1/topics/{topic}/records', {
     operationId: 'produceRecords',
     summary: 'Produce records to a topic',
     request: {
       params: z.object({ topic: TopicName }),
-      body: { required: true, content: { 'application/json': { schema: ProduceRequest } } },
+      body: {
+        required: true,
+        content: { 'application/json': { schema: produceRequestSchema(limits.maxRecords) } },
+      },
     },
     responses: {
       200: {
@@ -76,14 +90,13 @@ function registry(): OpenAPIRegistry {
       200: { description: 'OpenAPI 3.1', content: { 'application/json': { schema: z.object({}).loose() } } },
     },
   });
-  registerAdminRoutes(routes);
+  registerAdminRoutes(routes, adminRequestSchemas(limits.maxPartitions));
   return routes;
 }
 
-let document: ReturnType<OpenApiGeneratorV31['generateDocument']> | undefined;
-
-export function openApiDocument() {
-  document ??= new OpenApiGeneratorV31(registry().definitions).generateDocument({
+/** The document for a deployment's limits (the defaults when absent); generating it takes milliseconds. */
+export function openApiDocument(limits: DocumentedLimits = DEFAULT_LIMITS) {
+  return new OpenApiGeneratorV31(registry(limits).definitions).generateDocument({
     openapi: '3.1.0',
     info: {
       title: 'Kafka Lambda runtime HTTP API',
@@ -91,5 +104,12 @@ export function openApiDocument() {
       description: 'Produce records to Kafka over HTTP and learn where each one landed.',
     },
   });
-  return document;
+}
+
+/** The document at this deployment's limits, from the environment (PRODUCE_MAX_RECORDS, ADMIN_MAX_PARTITIONS). */
+export function deploymentOpenApiDocument(env: NodeJS.ProcessEnv = process.env) {
+  return openApiDocument({
+    maxRecords: loadProduceConfig(env).maxRecords,
+    maxPartitions: loadAdminConfig(env).maxPartitions,
+  });
 }

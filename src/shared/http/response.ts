@@ -28,7 +28,11 @@ export function asServiceError(error: unknown): ServiceError {
   return error instanceof ServiceError ? error : new InternalError('unexpected error', { cause: error });
 }
 
-function errorBody(error: ServiceError, requestId: string) {
+/**
+ * The body of every error answer, `{"error":{"code","message","retriable","requestId","details"}}`: also
+ * what the local gateway (src/offline-gateway) sends for a request no function answered.
+ */
+export function errorBody(error: ServiceError, requestId: string) {
   return {
     error: {
       code: error.code,

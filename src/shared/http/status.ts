@@ -7,6 +7,7 @@ import type { ServiceError } from '../errors.js';
 /** Error code to HTTP status. A code missing here is a 500. */
 export const HTTP_STATUS: Readonly<Record<string, number>> = Object.freeze({
   // The caller's mistakes.
+  BAD_REQUEST: 400,
   INVALID_JSON: 400,
   VALIDATION_FAILED: 400,
   PARTITION_NOT_FOUND: 400,
@@ -32,11 +33,13 @@ export const HTTP_STATUS: Readonly<Record<string, number>> = Object.freeze({
   RECORD_TOO_LARGE: 413,
   UNSUPPORTED_MEDIA_TYPE: 415,
   THROTTLED: 429,
+  REQUEST_HEADERS_TOO_LARGE: 431,
   // The broker's or the service's side.
   INTERNAL_ERROR: 500,
   BROKER_AUTHENTICATION_FAILED: 500,
   BROKER_UNAVAILABLE: 503,
   BROKER_TIMEOUT: 504,
+  NOT_ACKNOWLEDGED: 503,
 });
 
 /** The HTTP status of an error: by its code, 500 for a code no route answers with. */

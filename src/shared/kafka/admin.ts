@@ -180,8 +180,8 @@ export class KafkaAdmin {
     } catch (error) {
       if (!(error instanceof TopicNotFoundError) || isConfirmedMissing(error)) throw error;
       logger.warn('admin metadata names a deleted topic; reconnecting', { error: error.message });
-      // Bounded like the rest: disconnecting an admin that is mid-request must not hold the caller.
-      await withDeadline(this.connection.resetAdmin(), deadline).catch(() => undefined);
+      // The old admin is disconnected in the background: that must not hold the caller.
+      this.connection.resetAdmin();
       return attempt();
     }
   }

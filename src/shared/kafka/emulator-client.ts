@@ -3,8 +3,9 @@
  * ships to Lambda: the service's own KafkaConnection has no consumer. Built here so that kafkajs stays
  * behind src/shared/kafka.
  *
- * The emulator's poller and destinations still use this kafkajs client's consumer, admin and producer
- * directly; the follow-up of issue 11 puts them behind plain types of ours as well.
+ * The emulator's poller still uses this kafkajs client's consumer and admin directly; the follow-up of
+ * issue 11 puts them behind plain types of ours as well. Its Kafka destinations write through the
+ * service's KafkaRecordWriter (writer.ts), not through this client.
  */
 import type { Kafka as KafkajsClient, LogEntry } from 'kafkajs';
 import { Kafka, logLevel } from './kafkajs.js';

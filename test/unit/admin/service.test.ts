@@ -3,7 +3,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { AdminService } from '../../../src/shared/admin/service.js';
 import type { AdminOperations, GroupDescription, KafkaAdmin } from '../../../src/shared/kafka/admin.js';
 
-const config = { allowTopicDeletion: true, maxBodyBytes: 65_536, timeoutMs: 1_000 };
+const config = { allowTopicDeletion: true, maxBodyBytes: 65_536, maxPartitions: 10_000, timeoutMs: 1_000 };
 
 /** A service over `operations`; calls the fake does not define fail the test. */
 function serviceOver(operations: Partial<AdminOperations>, overrides: Partial<typeof config> = {}) {
@@ -66,6 +66,35 @@ describe('AdminService', () => {
     expect(result).toEqual({
       created: false,
       topic: { name: 'orders', partitions: 6, replicationFactor: 3, configs: {}, validateOnly: true },
+    });
+  });
+
+  it("describes a new topic without asking its partitions' leaders for offsets (its logs are empty)", async () => {
+    // Prepare: no topicOffsets, so the fake fails the test if the service asks for them.
+    const service = serviceOver({
+      createTopic: async () => undefined,
+      topicPartitions: async () => [partition(1), partition(0)],
+      topicConfigs: async () => [],
+    });
+
+    // Act
+    const result = await service.createTopic({
+      name: 'orders',
+      partitions: 2,
+      replicationFactor: 2,
+      configs: {},
+      validateOnly: false,
+    });
+
+    // Assess
+    expect(result.created).toBe(true);
+    expect(result.topic).toMatchObject({
+      name: 'orders',
+      replicationFactor: 2,
+      partitions: [
+        { partition: 0, earliestOffset: '0', latestOffset: '0' },
+        { partition: 1, earliestOffset: '0', latestOffset: '0' },
+      ],
     });
   });
 

@@ -1,6 +1,7 @@
 /** HTTP statuses are assigned by error code in one table (src/shared/http/status.ts). */
 import { describe, expect, it } from 'vitest';
 import * as errors from '../../../src/shared/errors.js';
+import { errorResponse } from '../../../src/shared/http/response.js';
 import { HTTP_STATUS, httpStatus } from '../../../src/shared/http/status.js';
 
 /** Errors only the consumer functions raise: they never reach an HTTP response. */
@@ -20,6 +21,7 @@ const errorClasses = (Object.values(errors) as unknown[]).filter(
 
 describe('httpStatus', () => {
   it.each([
+    ['BAD_REQUEST', 400],
     ['INVALID_JSON', 400],
     ['VALIDATION_FAILED', 400],
     ['PARTITION_NOT_FOUND', 400],
@@ -44,10 +46,12 @@ describe('httpStatus', () => {
     ['RECORD_TOO_LARGE', 413],
     ['UNSUPPORTED_MEDIA_TYPE', 415],
     ['THROTTLED', 429],
+    ['REQUEST_HEADERS_TOO_LARGE', 431],
     ['INTERNAL_ERROR', 500],
     ['BROKER_AUTHENTICATION_FAILED', 500],
     ['BROKER_UNAVAILABLE', 503],
     ['BROKER_TIMEOUT', 504],
+    ['NOT_ACKNOWLEDGED', 503],
   ])('answers %s with %i', (code, status) => {
     expect(httpStatus({ code })).toBe(status);
   });
@@ -57,6 +61,13 @@ describe('httpStatus', () => {
     expect(codes.filter((code) => !CONSUMER_CODES.includes(code)).sort()).toEqual(
       Object.keys(HTTP_STATUS).sort(),
     );
+  });
+
+  it("answers a record without the broker's offset with 503 and Retry-After", () => {
+    const response = errorResponse(new errors.NotAcknowledgedError('no offset for partition 0'), 'r1');
+
+    expect(response.statusCode).toBe(503);
+    expect(response.headers?.['retry-after']).toBe('1');
   });
 
   it('answers 500 for a code no route raises', () => {

@@ -8,6 +8,9 @@ import { destinationSink } from '../../../../src/serverless-kafka-events/emulate
 import type { KafkaEvent, KafkaEventRecord } from '../../../../src/serverless-kafka-events/emulate/event.js';
 import { kafkaClient } from '../../../../src/serverless-kafka-events/emulate/kafka.js';
 import { EventSourcePoller } from '../../../../src/serverless-kafka-events/emulate/poller.js';
+import { KafkaRecordWriter } from '../../../../src/shared/kafka/writer.js';
+import { afterFile } from '../../../support/cleanup.js';
+import { testConnection } from '../../../support/kafka.js';
 
 export interface CapturedLog {
   lines: string[];
@@ -49,16 +52,13 @@ export async function startPoller(
   destinationsDir = '.local/offline-kafka/test-destinations',
 ): Promise<EventSourcePoller> {
   const kafka = kafkaClient([bootstrap], 'offline-kafka-test', log, source.functionKey);
-  const producer = kafka.producer();
-  let connected: Promise<typeof producer> | undefined;
+  const connection = testConnection(bootstrap);
+  afterFile(() => connection.close());
   const poller = new EventSourcePoller({
     source,
     kafka,
     invoke,
-    sink: destinationSink(() => {
-      connected ??= producer.connect().then(() => producer);
-      return connected;
-    }, destinationsDir),
+    sink: destinationSink(new KafkaRecordWriter(connection), destinationsDir),
     log,
     retryInitialDelayMs: 50,
     retryMaxDelayMs: 200,

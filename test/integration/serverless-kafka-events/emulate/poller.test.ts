@@ -20,6 +20,26 @@ import { produce, values } from './produce.js';
 const bootstrap = inject('kafkaBrokers');
 
 describe('offline Kafka poller', () => {
+  it('delivers header names that are properties of a JavaScript object, with their bytes', async () => {
+    // Prepare: JSON.parse makes `__proto__` an own key, as the produce API stores it.
+    const topic = await createTestTopic(bootstrap, 'okafka-header-names');
+    const fn = fakeFunction();
+    await startPoller(bootstrap, testSource(bootstrap, topic), fn.invoke);
+    const headers = JSON.parse('{"constructor":"c","toString":["1","2"],"__proto__":"p"}');
+
+    // Act
+    await produce(bootstrap, topic, [{ value: 'v', headers }]);
+    await vi.waitFor(() => expect(fn.records()).toHaveLength(1), WAIT);
+
+    // Assess
+    expect(fn.records()[0]?.headers).toEqual([
+      { constructor: [99] },
+      { toString: [49] },
+      { toString: [50] },
+      JSON.parse('{"__proto__":[112]}'),
+    ]);
+  });
+
   it('builds the event as Lambda does for MSK: base64 key and value, no key when null, signed header bytes', async () => {
     // Prepare
     const topic = await createTestTopic(bootstrap, 'okafka-shape');
