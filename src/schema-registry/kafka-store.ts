@@ -16,7 +16,7 @@ const KEY_FIELDS: Record<StoreRecord['key']['keytype'], string[]> = {
   NOOP: ['keytype', 'magic'],
 };
 
-export function encodeKey(key: StoreRecord['key']): Buffer {
+function encodeKey(key: StoreRecord['key']): Buffer {
   const fields = KEY_FIELDS[key.keytype];
   return Buffer.from(JSON.stringify(key, fields));
 }
@@ -43,7 +43,7 @@ const VALUE_FIELDS: Record<StoreRecord['key']['keytype'], string[]> = {
 type Parsed = { record: StoreRecord } | { skipped: string };
 
 /** A record of the topic, or why it is skipped (key types this registry does not use: contexts, associations). */
-export function decodeRecord(key: Buffer | null, value: Buffer | null): Parsed {
+function decodeRecord(key: Buffer | null, value: Buffer | null): Parsed {
   const parsedKey = key ? (JSON.parse(key.toString('utf8')) as { keytype?: string }) : {};
   const keytype = parsedKey.keytype as StoreRecord['key']['keytype'] | undefined;
   if (!keytype || !(keytype in KEY_FIELDS)) return { skipped: `key type ${parsedKey.keytype ?? '(none)'}` };

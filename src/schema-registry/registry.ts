@@ -64,7 +64,7 @@ export interface RegistryOptions {
 const MAX_VERSION = 2 ** 31 - 1;
 
 /** A version path segment: a number in [1, 2^31-1], `latest` or -1 (latest); throws 42202 otherwise. */
-export function parseVersion(text: string): number {
+function parseVersion(text: string): number {
   const trimmed = text.trim();
   if (trimmed.toLowerCase() === 'latest') return -1;
   const version = /^[+-]?\d+$/.test(trimmed) ? Number(trimmed) : Number.NaN;

@@ -42,7 +42,7 @@ export interface RunningSchemaRegistry {
   stop(): Promise<void>;
 }
 
-export const DEFAULT_TOPIC = '_schemas';
+const DEFAULT_TOPIC = '_schemas';
 
 /**
  * Loads the registry's state from its store (reading `_schemas` to its end) and starts serving.

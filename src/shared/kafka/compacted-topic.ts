@@ -5,7 +5,6 @@
  */
 import type { Cluster } from 'kafkajs';
 import type { KafkaConnection } from './client.js';
-import { ACKS } from './client.js';
 import { ConfigResourceTypes } from './kafkajs.js';
 
 export interface LogRecord {
@@ -143,21 +142,21 @@ async function fetchOnce(cluster: Cluster, topic: string, offset: bigint): Promi
 /**
  * Appends keyed records, in order, to partition 0 of `topic` with `acks=all` through the connection's
  * idempotent producer, and returns their offsets once the broker acknowledged them. Throws kafkajs'
- * error when it did not; then none of them may be taken as written.
+ * error, or an error of its own when the broker returned no offset; then none of them may be taken as written.
  */
 export async function appendRecords(
   connection: KafkaConnection,
   topic: string,
   records: { key: Buffer; value: Buffer | null }[],
 ): Promise<string[]> {
-  const producer = await connection.producer('all');
-  const [answer] = await producer.send({
+  const timestamp = Date.now();
+  const answer = await connection.produce({
     topic,
-    acks: ACKS.all,
-    timeout: connection.config.requestTimeoutMs,
-    messages: records.map(({ key, value }) => ({ key, value, partition: PARTITION })),
+    partition: PARTITION,
+    acks: 'all',
+    compression: 'none',
+    messages: records.map(({ key, value }) => ({ key, value, headers: {}, timestamp })),
   });
-  const base = answer?.baseOffset ?? answer?.offset;
-  if (base === undefined) throw new Error(`the broker returned no offset for ${topic}`);
-  return records.map((_, index) => (BigInt(base) + BigInt(index)).toString());
+  if (answer === undefined) throw new Error(`the broker returned no offset for ${topic}`);
+  return records.map((_, index) => (BigInt(answer.baseOffset) + BigInt(index)).toString());
 }
