@@ -1,7 +1,11 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { repositoryRoot } from '../../infra/kafka/broker.js';
 import { CONSUMER_TOPICS } from '../../src/shared/topics.js';
 import { describeMatches, lintTemplates } from './support/cfn-lint.js';
-import { type PackagedService, packageService } from './support/package.js';
+import { bundleSource, type PackagedService, packageService } from './support/package.js';
 import { type Resource, resourcesOfType, type Template } from './support/template.js';
 
 /**
@@ -19,6 +23,13 @@ const ZIP_BUDGET_BYTES: Record<string, number> = {
   metrics: 400 * KB,
   logs: 400 * KB,
 };
+
+/** What serverless.yml leaves out of the bundles (custom.esbuild.exclude): never imported at module load. */
+const EXCLUDED_MODULES = (
+  parse(readFileSync(join(repositoryRoot, 'serverless.yml'), 'utf8')) as {
+    custom: { esbuild: { exclude: string[] } };
+  }
+).custom.esbuild.exclude;
 
 type Statement = { Effect: string; Action: string | string[]; Resource: unknown };
 
@@ -257,6 +268,18 @@ describe.each([
       expect(topicsFor('kafka-cluster:WriteData'), name).toEqual(
         [topics.output.name, topics.deadLetter.name].sort(),
       );
+    }
+  });
+
+  it('reaches the modules left out of the bundles only through dynamic imports', async () => {
+    expect(EXCLUDED_MODULES.length).toBeGreaterThan(0);
+    for (const name of Object.keys(packaged.zipBytes)) {
+      const source = await bundleSource(packaged, name);
+      for (const module of EXCLUDED_MODULES) {
+        const quoted = `["']${module.replace(/[/.-]/g, '\\$&')}["']`;
+        // A static import or a require would run at module load, and the module is not in the zip.
+        expect(source, `${name}: ${module}`).not.toMatch(new RegExp(`(from|require\\()\\s*${quoted}`));
+      }
     }
   });
 

@@ -5,7 +5,6 @@
  */
 import { GetBootstrapBrokersCommand, KafkaClient } from '@aws-sdk/client-kafka';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { generateAuthToken } from 'aws-msk-iam-sasl-signer-js';
 import type {
   Admin,
   Cluster,
@@ -20,6 +19,7 @@ import { logger } from '../logger.js';
 import type { KafkaAuth, KafkaConfig, SaslSource } from './config.js';
 import { commitIdleGroupOffsets, createCluster, type PartitionOffset } from './group-offsets.js';
 import { CompressionTypes, Kafka, KafkaJSMetadataNotLoaded, logLevel } from './kafkajs.js';
+import { mskIamToken } from './msk-iam.js';
 
 /** Acknowledgement levels as the API names them, and as Kafka's produce request encodes them. */
 export const ACKS = { all: -1, leader: 1, none: 0 } as const;
@@ -49,9 +49,7 @@ export async function saslOptions(
       // MSK IAM is SASL/OAUTHBEARER with a SigV4-signed token, refreshed by kafkajs on each reauthentication.
       return {
         mechanism: 'oauthbearer',
-        oauthBearerProvider: async () => ({
-          value: (await generateAuthToken({ region: auth.region })).token,
-        }),
+        oauthBearerProvider: async () => ({ value: await mskIamToken(auth.region) }),
       };
     case 'scram-sha-512':
     case 'plain': {
