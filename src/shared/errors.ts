@@ -100,6 +100,34 @@ export const TopicExistsError = errorClass('TopicExistsError', 'TOPIC_EXISTS', f
 export const GroupNotEmptyError = errorClass('GroupNotEmptyError', 'GROUP_NOT_EMPTY', false);
 export const ConfigNotReadableError = errorClass('ConfigNotReadableError', 'CONFIG_NOT_READABLE', false);
 
+// Schema registry formats (src/shared/schema): the caller's references and values, and the registry's side.
+/** A value or key does not fit its schema; `details` name each record and field. */
+export const SchemaValidationError = errorClass('SchemaValidationError', 'SCHEMA_VALIDATION_FAILED', false);
+export const SchemaSubjectNotFoundError = errorClass(
+  'SchemaSubjectNotFoundError',
+  'SCHEMA_SUBJECT_NOT_FOUND',
+  false,
+);
+export const SchemaVersionNotFoundError = errorClass(
+  'SchemaVersionNotFoundError',
+  'SCHEMA_VERSION_NOT_FOUND',
+  false,
+);
+export const SchemaNotFoundError = errorClass('SchemaNotFoundError', 'SCHEMA_NOT_FOUND', false);
+/** The schema exists but cannot encode the request: another type than the format, no such message, ... */
+export const SchemaUnusableError = errorClass('SchemaUnusableError', 'SCHEMA_UNUSABLE', false);
+export const SchemaRegistryUnavailableError = errorClass(
+  'SchemaRegistryUnavailableError',
+  'SCHEMA_REGISTRY_UNAVAILABLE',
+  true,
+  1,
+);
+export const SchemaRegistryAuthenticationError = errorClass(
+  'SchemaRegistryAuthenticationError',
+  'SCHEMA_REGISTRY_AUTHENTICATION_FAILED',
+  false,
+);
+
 // The broker's or the service's side.
 export const InternalError = errorClass('InternalError', 'INTERNAL_ERROR', false);
 export const BrokerAuthenticationError = errorClass(

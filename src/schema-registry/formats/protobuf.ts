@@ -6,6 +6,7 @@
  * (io.confluent.kafka.schemaregistry.protobuf.diff): fields compared by number, scalar kinds grouped as
  * the Protobuf guide allows, messages by full name; docs/schema-registry.md lists what is compared.
  */
+import { protoCamelCase } from '@bufbuild/protobuf/reflect';
 import protobuf from 'protobufjs';
 import descriptorModule from 'protobufjs/ext/descriptor/index.js';
 import descriptorJson from 'protobufjs/google/protobuf/descriptor.json' with { type: 'json' };
@@ -71,6 +72,27 @@ function wellKnownFiles(): Map<string, FileDescriptor> {
   known.set('confluent/type/decimal.proto', decimal);
   known.set('confluent/types/decimal.proto', { ...decimal, name: 'confluent/types/decimal.proto' });
   return known;
+}
+
+interface DescribedMessage {
+  field?: { name?: string; jsonName?: string }[];
+  nestedType?: DescribedMessage[];
+}
+
+/**
+ * Messages with every field's `json_name` set, as protoc sets it: protobufjs leaves it out where it equals
+ * the field's name, and readers of a serialized schema (bufbuild's, so Confluent's JavaScript serdes) take
+ * an absent json_name as the empty name.
+ */
+function withJsonNames(messages: unknown[] | undefined): DescribedMessage[] | undefined {
+  return (messages as DescribedMessage[] | undefined)?.map((message) => ({
+    ...message,
+    field: message.field?.map((field) => ({
+      ...field,
+      jsonName: field.jsonName || protoCamelCase(field.name ?? ''),
+    })),
+    nestedType: withJsonNames(message.nestedType),
+  }));
 }
 
 function toObject(message: unknown): FileDescriptor {
@@ -249,7 +271,8 @@ class ProtobufSchema implements ParsedSchema {
 
   formatted(format: string): string | undefined {
     if (format !== 'serialized') return undefined;
-    const { name: _name, ...file } = this.file;
+    const { name: _name, ...described } = this.file;
+    const file = { ...described, messageType: withJsonNames(described.messageType) };
     return Buffer.from(
       descriptor.FileDescriptorProto.encode(descriptor.FileDescriptorProto.fromObject(file)).finish(),
     ).toString('base64');

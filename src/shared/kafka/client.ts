@@ -4,7 +4,6 @@
  * {@link KafkaConnection}, in plain types of ours, so the client library can be replaced in one place.
  */
 import { GetBootstrapBrokersCommand, KafkaClient } from '@aws-sdk/client-kafka';
-import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type {
   Admin,
   Cluster,
@@ -14,8 +13,8 @@ import type {
   Producer,
   SASLOptions,
 } from 'kafkajs';
-import * as z from 'zod';
 import { logger } from '../logger.js';
+import { readUsernamePassword } from '../secrets.js';
 import type { KafkaAuth, KafkaConfig, SaslSource } from './config.js';
 import { commitIdleGroupOffsets, createCluster, type PartitionOffset } from './group-offsets.js';
 import { CompressionTypes, Kafka, KafkaJSMetadataNotLoaded, logLevel } from './kafkajs.js';
@@ -25,16 +24,8 @@ import { mskIamToken } from './msk-iam.js';
 export const ACKS = { all: -1, leader: 1, none: 0 } as const;
 export type Acks = keyof typeof ACKS;
 
-const SaslSecret = z.object({ username: z.string().min(1), password: z.string().min(1) });
-
 async function readSaslSecret(source: SaslSource, region: string | undefined) {
-  if (source.kind === 'inline') return source;
-  const secrets = new SecretsManagerClient(region ? { region } : {});
-  const { SecretString } = await secrets.send(new GetSecretValueCommand({ SecretId: source.secretArn }));
-  const parsed = SaslSecret.safeParse(JSON.parse(SecretString ?? '{}'));
-  // The secret's content never goes into the message.
-  if (!parsed.success) throw new Error(`secret ${source.secretArn} must hold {"username","password"}`);
-  return parsed.data;
+  return source.kind === 'inline' ? source : readUsernamePassword(source.secretArn, region);
 }
 
 /** The SASL settings kafkajs gets for an authentication mode (exported for its unit test). */

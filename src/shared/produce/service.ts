@@ -13,8 +13,8 @@ import { fieldName, parseWith } from '../http/request.js';
 import { TopicName } from '../http/schema.js';
 import { httpStatus } from '../http/status.js';
 import { type RecordWriter, recordRefusal, type WriteResult } from '../kafka/writer.js';
+import { SchemaSerializer } from '../schema/serializer.js';
 import type { ProduceConfig } from './config.js';
-import { encodeRecords } from './encode.js';
 import {
   type FailedRecord,
   type ProducePartialResponse,
@@ -22,6 +22,7 @@ import {
   produceRequestSchema,
   type WrittenRecord,
 } from './schema.js';
+import { encodeRecordsWithSchemas } from './schema-encode.js';
 
 export type ProduceOutcome =
   | { status: 200 | 202; body: ProduceResponse }
@@ -70,6 +71,7 @@ export class ProduceService {
   constructor(
     private readonly writer: RecordWriter,
     private readonly config: Readonly<ProduceConfig>,
+    private readonly schemas = new SchemaSerializer(undefined),
   ) {
     this.requestSchema = produceRequestSchema(config.maxRecords);
   }
@@ -101,7 +103,7 @@ export class ProduceService {
   ): Promise<ProduceOutcome> {
     const topic = this.checkTopic(topicParameter);
     const request = parseWith(this.requestSchema, body);
-    const records = encodeRecords(request, now, bodyBytes);
+    const records = await encodeRecordsWithSchemas(this.schemas, topic, request, now, bodyBytes);
     // Metadata that lacks a partition a record names is looked up again before the record is refused.
     const highest = records.reduce<number | undefined>(
       (max, { partition }) =>
