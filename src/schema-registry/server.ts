@@ -38,6 +38,8 @@ export interface RunningSchemaRegistry {
   url: string;
   port: number;
   registry: SchemaRegistry;
+  /** Settles if the HTTP server closes on its own (never after `stop()`): a supervisor watches it. */
+  closed: Promise<void>;
   /** Closes the HTTP server, then the store. */
   stop(): Promise<void>;
 }
@@ -77,11 +79,19 @@ export async function startSchemaRegistry(options: SchemaRegistryOptions): Promi
   }
   const { port, address } = server.address() as AddressInfo;
   const host = address.includes(':') ? `[${address}]` : address;
+  let stopping = false;
+  const closed = new Promise<void>((resolve) =>
+    server.once('close', () => {
+      if (!stopping) resolve();
+    }),
+  );
   return {
     url: `http://${host}:${port}`,
     port,
     registry,
+    closed,
     async stop() {
+      stopping = true;
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();

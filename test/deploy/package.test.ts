@@ -64,6 +64,13 @@ describe.each([
   ['dev', {}],
   ['prod', {}],
   ['prod', { httpAuth: 'jwt', jwtIssuer: 'https://issuer.example.com/', jwtAudience: 'kafka-api' }],
+  [
+    'dev',
+    {
+      schemaRegistryUrl: 'https://psrc-12345.eu-west-1.aws.confluent.cloud',
+      schemaRegistrySecretArn: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:schema-registry-AbCdEf',
+    },
+  ],
 ])('serverless package --stage %s %j, without AWS credentials', (stage, params: Record<string, string>) => {
   let packaged: PackagedService;
   beforeAll(async () => {
@@ -101,6 +108,35 @@ describe.each([
         Audience: ['kafka-api'],
         Issuer: 'https://issuer.example.com/',
       });
+    });
+  }
+
+  // Only the run with a registry has its secret: the test exists there and nowhere else.
+  if (params.schemaRegistrySecretArn) {
+    it('gives the produce function the schema registry and lets only its role read the secret', () => {
+      const functions = Object.fromEntries(lambdaFunctions(packaged.template));
+      const environment = functions.ProduceLambdaFunction?.Properties?.Environment as
+        | { Variables?: Record<string, unknown> }
+        | undefined;
+      const variables = environment?.Variables;
+      expect(variables).toMatchObject({
+        SCHEMA_REGISTRY_URL: params.schemaRegistryUrl,
+        SCHEMA_REGISTRY_SECRET_ARN: params.schemaRegistrySecretArn,
+        SCHEMA_REGISTRY_CACHE_SECONDS: '60',
+      });
+      const readers = resourcesOfType(packaged.template, 'AWS::IAM::Role')
+        .filter(([, role]) =>
+          statements(role).some(
+            (statement) =>
+              actions(statement).includes('secretsmanager:GetSecretValue') &&
+              JSON.stringify(resources(statement)).includes('SchemaRegistrySecretArn'),
+          ),
+        )
+        .map(([id]) => id);
+      expect(readers).toEqual(['ProduceRole']);
+      expect(packaged.template.Parameters?.SchemaRegistrySecretArn?.Default).toBe(
+        params.schemaRegistrySecretArn,
+      );
     });
   }
 
