@@ -24,8 +24,7 @@ import { loadWindowMs, metricsConsumer } from './metrics/consumer.js';
 import { loadProduceConfig } from './produce/config.js';
 import { ProduceService } from './produce/service.js';
 import { loadSchemaRegistryConfig } from './schema/config.js';
-import { SchemaRegistryClient } from './schema/registry-client.js';
-import { SchemaSerializer } from './schema/serializer.js';
+import { type SchemaSerializer, schemaSerializerFor } from './schema/serializer.js';
 import { CONSUMER_TOPICS } from './topics.js';
 
 // Each singleton is a function declaration, not a value built at module scope: a bundle then keeps only
@@ -53,12 +52,7 @@ export function kafkaAdmin(): KafkaAdmin {
 let serializer: SchemaSerializer | undefined;
 /** Schema look-ups (cached for the container's life, `latest` for SCHEMA_REGISTRY_CACHE_SECONDS) and encoders. */
 function schemaSerializer(): SchemaSerializer {
-  if (!serializer) {
-    const { url, ...config } = loadSchemaRegistryConfig();
-    serializer = new SchemaSerializer(
-      url === undefined ? undefined : new SchemaRegistryClient({ ...config, url }),
-    );
-  }
+  serializer ??= schemaSerializerFor(loadSchemaRegistryConfig());
   return serializer;
 }
 

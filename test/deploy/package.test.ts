@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { repositoryRoot } from '../../infra/kafka/broker.js';
-import { CONSUMER_TOPICS } from '../../src/shared/topics.js';
+import { CONSUMER_TOPICS, ORDERS_TOPIC } from '../../src/shared/topics.js';
 import { describeMatches, lintTemplates } from './support/cfn-lint.js';
 import { bundleSource, type PackagedService, packageService } from './support/package.js';
 import { type Resource, resourcesOfType, type Template } from './support/template.js';
@@ -198,6 +198,20 @@ describe.each([
         'kafka-cluster:WriteData',
         'kafka-cluster:WriteDataIdempotently',
       ]),
+    );
+  });
+
+  it("lets the produce function write the orders topic and the consumers' inputs, and no other topic", () => {
+    const [[, produceRole] = []] = resourcesOfType(packaged.template, 'AWS::IAM::Role').filter(
+      ([id]) => id === 'ProduceRole',
+    );
+    const written = statements(produceRole as Resource)
+      .filter((statement) => actions(statement).includes('kafka-cluster:WriteData'))
+      .flatMap(resources)
+      .map(topicOfArn)
+      .sort();
+    expect(written).toEqual(
+      [ORDERS_TOPIC.name, ...Object.values(CONSUMER_TOPICS).map((topics) => topics.input.name)].sort(),
     );
   });
 

@@ -7,14 +7,15 @@
 import { SchemaUnusableError } from '../errors.js';
 import { type CompiledAvro, compileAvro, encodeAvro } from './avro.js';
 import { SchemaCompileError } from './codec.js';
+import type { SchemaRegistryConfig } from './config.js';
 import { type CompiledJsonSchema, compileJsonSchema, encodeJsonSchema } from './json-schema.js';
 import { type CompiledProtobuf, compileProtobuf, encodeProtobuf } from './protobuf.js';
-import type {
-  RegisteredSchema,
-  SchemaReference,
+import {
+  type RegisteredSchema,
+  type SchemaReference,
   SchemaRegistryClient,
-  SchemaSelector,
-  SchemaType,
+  type SchemaSelector,
+  type SchemaType,
 } from './registry-client.js';
 import { wireHeader } from './wire.js';
 
@@ -155,4 +156,10 @@ export class SchemaSerializer {
     }
     return encoder;
   }
+}
+
+/** The serializer of a configuration: with a registry client when it names a registry, else without. */
+export function schemaSerializerFor(config: Readonly<SchemaRegistryConfig>): SchemaSerializer {
+  const { url, ...rest } = config;
+  return new SchemaSerializer(url === undefined ? undefined : new SchemaRegistryClient({ ...rest, url }));
 }

@@ -25,11 +25,11 @@ import {
 } from '@confluentinc/schemaregistry';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { repositoryRoot } from '../../../infra/kafka/broker.js';
+import { CONFLUENT_KAFKA } from '../../support/peers.js';
 import { pythonTool } from '../../support/python-tools.js';
 import { startTestRegistry } from './harness.js';
 
 const run = promisify(execFile);
-const CONFLUENT_KAFKA = 'confluent-kafka[avro,json,protobuf]==2.16.1';
 
 const AVRO = JSON.stringify({
   type: 'record',

@@ -15,8 +15,7 @@ import { loadProduceConfig } from '../../../src/shared/produce/config.js';
 import { createProduceHandler } from '../../../src/shared/produce/http.js';
 import { ProduceService } from '../../../src/shared/produce/service.js';
 import { loadSchemaRegistryConfig } from '../../../src/shared/schema/config.js';
-import { SchemaRegistryClient } from '../../../src/shared/schema/registry-client.js';
-import { SchemaSerializer } from '../../../src/shared/schema/serializer.js';
+import { schemaSerializerFor } from '../../../src/shared/schema/serializer.js';
 import { httpEvent, lambdaContext } from '../../support/http-events.js';
 import { memoryWriter } from '../../support/kafka-events.js';
 
@@ -57,12 +56,9 @@ async function register(subject: string, schema: string, schemaType = 'AVRO'): P
 
 function produceWith(url: string | undefined) {
   const { writer, written } = memoryWriter();
-  const client = url
-    ? new SchemaRegistryClient({ ...loadSchemaRegistryConfig({ SCHEMA_REGISTRY_URL: url }), url })
-    : undefined;
-  const handler = createProduceHandler(
-    new ProduceService(writer, loadProduceConfig({}), new SchemaSerializer(client)),
-  );
+  const serializer = schemaSerializerFor(loadSchemaRegistryConfig(url ? { SCHEMA_REGISTRY_URL: url } : {}));
+  const client = serializer.registry;
+  const handler = createProduceHandler(new ProduceService(writer, loadProduceConfig({}), serializer));
   const produce = async (topic: string, body: unknown) => {
     const response = await handler(
       httpEvent({
