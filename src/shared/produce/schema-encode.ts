@@ -116,7 +116,7 @@ export async function encodeRecordsWithSchemas(
     const records = new Set(details.map((detail) => detail.path[1])).size;
     const more =
       details.length > 1 ? ` (${details.length} problems in ${records} record(s), see details)` : '';
-    throw new SchemaValidationError(`does not fit its schema: ${first.field}: ${first.message}${more}`, {
+    throw new SchemaValidationError(`${first.field} does not fit its schema: ${first.message}${more}`, {
       details,
     });
   }
