@@ -21,9 +21,9 @@ import { httpEvent } from '../../support/http-events.js';
 import { createTestTopic } from '../../support/kafka.js';
 import { deserializeWithConfluentPython, type PeerRecord, readWithKafkaPython } from '../../support/peers.js';
 import { produceHandler } from '../../support/produce.js';
+import { registerSchema } from '../../support/schemas.js';
 
 const bootstrap = inject('kafkaBrokers');
-const V1 = 'application/vnd.schemaregistry.v1+json';
 
 const ORDER_PROTO = `syntax = "proto3";
 package shop.v1;
@@ -73,14 +73,8 @@ let registry: RunningSchemaRegistry;
 let confluent: ConfluentClient;
 let api: ReturnType<typeof produceHandler>;
 
-async function register(subject: string, schema: string, schemaType: string): Promise<void> {
-  const response = await fetch(`${registry.url}/subjects/${subject}/versions`, {
-    method: 'POST',
-    headers: { 'content-type': V1 },
-    body: JSON.stringify({ schema, schemaType }),
-  });
-  expect(response.status).toBe(200);
-}
+const register = (subject: string, schema: string, schemaType: 'AVRO' | 'PROTOBUF' | 'JSON') =>
+  registerSchema(registry.url, subject, schema, schemaType);
 
 /** The values the API reported written, as kafka-python read them at those partitions and offsets. */
 async function readBack(topic: string, written: { partition: number; offset: string }[]): Promise<Buffer[]> {

@@ -18,8 +18,7 @@ import { loadSchemaRegistryConfig } from '../../../src/shared/schema/config.js';
 import { schemaSerializerFor } from '../../../src/shared/schema/serializer.js';
 import { httpEvent, lambdaContext } from '../../support/http-events.js';
 import { memoryWriter } from '../../support/kafka-events.js';
-
-const V1 = 'application/vnd.schemaregistry.v1+json';
+import { registerSchema } from '../../support/schemas.js';
 
 const ORDER_AVRO = JSON.stringify({
   type: 'record',
@@ -45,14 +44,8 @@ const ORDER_JSON = JSON.stringify({
 let registry: RunningSchemaRegistry;
 let confluent: ConfluentClient;
 
-async function register(subject: string, schema: string, schemaType = 'AVRO'): Promise<number> {
-  const response = await fetch(`${registry.url}/subjects/${subject}/versions`, {
-    method: 'POST',
-    headers: { 'content-type': V1 },
-    body: JSON.stringify({ schema, schemaType }),
-  });
-  return ((await response.json()) as { id: number }).id;
-}
+const register = (subject: string, schema: string, schemaType?: 'AVRO' | 'PROTOBUF' | 'JSON') =>
+  registerSchema(registry.url, subject, schema, schemaType);
 
 function produceWith(url: string | undefined) {
   const { writer, written } = memoryWriter();

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { compileAvro, decodeAvro, encodeAvro } from '../../../src/shared/schema/avro.js';
-import { SchemaCompileError, SchemaValueError } from '../../../src/shared/schema/codec.js';
+import { SchemaCompileError } from '../../../src/shared/schema/codec.js';
+import { valueIssues } from '../../support/schemas.js';
 
 const ORDER = JSON.stringify({
   type: 'record',
@@ -30,16 +31,6 @@ const ORDER = JSON.stringify({
   ],
 });
 
-function issuesOf(run: () => unknown) {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof SchemaValueError) return error.issues;
-    throw error;
-  }
-  throw new Error('expected a SchemaValueError');
-}
-
 describe('Avro values as JSON', () => {
   const order = compileAvro(ORDER);
 
@@ -62,7 +53,7 @@ describe('Avro values as JSON', () => {
 
   it('names every field that does not fit, with array indexes as numbers', () => {
     // Act
-    const issues = issuesOf(() =>
+    const issues = valueIssues(() =>
       encodeAvro(order, {
         amount: 'twelve',
         items: [
@@ -86,7 +77,7 @@ describe('Avro values as JSON', () => {
 
   it('refuses fields the schema does not declare, nested ones too', () => {
     // Act
-    const issues = issuesOf(() =>
+    const issues = valueIssues(() =>
       encodeAvro(order, { id: 'o', amount: 1, items: [{ sku: 'a', quantity: 1, colour: 'red' }] }),
     );
 
@@ -108,7 +99,7 @@ describe('Avro values as JSON', () => {
     );
 
     // Act
-    const issues = issuesOf(() => encodeAvro(schema, { n: 2 ** 60, b: 'not base64!' }));
+    const issues = valueIssues(() => encodeAvro(schema, { n: 2 ** 60, b: 'not base64!' }));
 
     // Assess
     expect(issues.map((issue) => issue.path)).toEqual([['n'], ['b']]);

@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { SchemaCompileError, SchemaValueError } from '../../../src/shared/schema/codec.js';
+import { SchemaCompileError } from '../../../src/shared/schema/codec.js';
 import {
   compileJsonSchema,
   decodeJsonSchema,
   encodeJsonSchema,
 } from '../../../src/shared/schema/json-schema.js';
+import { valueIssues } from '../../support/schemas.js';
 
 const ORDER = JSON.stringify({
   $schema: 'http://json-schema.org/draft-07/schema#',
@@ -30,16 +31,6 @@ const MONEY = JSON.stringify({
   required: ['amount', 'currency'],
 });
 
-function issuesOf(run: () => unknown) {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof SchemaValueError) return error.issues;
-    throw error;
-  }
-  throw new Error('expected a SchemaValueError');
-}
-
 describe('JSON Schema values', () => {
   const order = compileJsonSchema(ORDER, [{ name: 'money.json', schema: MONEY }]);
 
@@ -60,7 +51,7 @@ describe('JSON Schema values', () => {
 
   it('names the innermost fields that do not fit, through references and arrays', () => {
     // Act
-    const issues = issuesOf(() =>
+    const issues = valueIssues(() =>
       encodeJsonSchema(order, {
         price: { amount: 'x', currency: 'eur' },
         lines: [{ quantity: 0 }, {}],
@@ -90,7 +81,7 @@ describe('JSON Schema values', () => {
     );
 
     // Assess
-    expect(issuesOf(() => encodeJsonSchema(tuple, [1]))).toEqual([
+    expect(valueIssues(() => encodeJsonSchema(tuple, [1]))).toEqual([
       { path: [0], message: 'Instance type "number" is invalid. Expected "string".' },
     ]);
     expect(() => compileJsonSchema('[1]')).toThrow(SchemaCompileError);
@@ -104,7 +95,7 @@ describe('JSON Schema values', () => {
     const anything = compileJsonSchema('{"type": "object"}');
 
     // Assess: the key is kept as sent (the source text) when nothing looks into it.
-    expect(issuesOf(() => encodeJsonSchema(numbers, value))).toEqual([
+    expect(valueIssues(() => encodeJsonSchema(numbers, value))).toEqual([
       { path: [], message: expect.stringContaining('lone surrogate') },
     ]);
     expect(encodeJsonSchema(anything, value, Buffer.from('{"\\ud800": 1}')).toString()).toBe(

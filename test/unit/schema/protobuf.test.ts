@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { parseSchema } from '../../../src/schema-registry/formats/index.js';
-import { SchemaCompileError, SchemaValueError } from '../../../src/shared/schema/codec.js';
+import { SchemaCompileError } from '../../../src/shared/schema/codec.js';
 import { compileProtobuf, decodeProtobuf, encodeProtobuf } from '../../../src/shared/schema/protobuf.js';
+import { valueIssues } from '../../support/schemas.js';
 
 /** A .proto file as the registry serves it with `?format=serialized` (the local registry's rendering). */
 function serialized(text: string, references: { name: string; schema: string }[] = []): string {
@@ -26,16 +27,6 @@ message Order {
 }
 enum Status { NEW = 0; PAID = 1; }
 message Refund { string order_id = 1; }`;
-
-function issuesOf(run: () => unknown) {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof SchemaValueError) return error.issues;
-    throw error;
-  }
-  throw new Error('expected a SchemaValueError');
-}
 
 describe('Protobuf values as JSON', () => {
   const money = { name: 'money.proto', schema: serialized(MONEY) };
@@ -72,7 +63,7 @@ describe('Protobuf values as JSON', () => {
     const compiled = compileProtobuf(order, [money]);
 
     // Act
-    const issues = issuesOf(() =>
+    const issues = valueIssues(() =>
       encodeProtobuf(compiled, { id: 7, status: 'LOST', colour: 'red', total: { cents: 'many' } }),
     );
 

@@ -4,8 +4,8 @@ import { ServiceError } from '../../../src/shared/errors.js';
 import { httpStatus } from '../../../src/shared/http/status.js';
 import type { SchemaRegistryConfig } from '../../../src/shared/schema/config.js';
 import { SchemaRegistryClient } from '../../../src/shared/schema/registry-client.js';
+import { registerSchema } from '../../support/schemas.js';
 
-const V1 = 'application/vnd.schemaregistry.v1+json';
 const avro = (name: string, ...more: string[]) =>
   JSON.stringify({
     type: 'record',
@@ -30,14 +30,8 @@ async function failure(promise: Promise<unknown>): Promise<ServiceError> {
 }
 
 let registry: RunningSchemaRegistry;
-async function register(subject: string, schema: string, schemaType = 'AVRO'): Promise<number> {
-  const response = await fetch(`${registry.url}/subjects/${subject}/versions`, {
-    method: 'POST',
-    headers: { 'content-type': V1 },
-    body: JSON.stringify({ schema, schemaType }),
-  });
-  return ((await response.json()) as { id: number }).id;
-}
+const register = (subject: string, schema: string, schemaType?: 'AVRO' | 'PROTOBUF' | 'JSON') =>
+  registerSchema(registry.url, subject, schema, schemaType);
 
 beforeAll(async () => {
   registry = await startSchemaRegistry({ port: 0, log: () => {} });
@@ -116,7 +110,10 @@ describe('SchemaRegistryClient against the local registry', () => {
 
 describe('SchemaRegistryClient failures', () => {
   const json = (status: number, body: unknown, headers: Record<string, string> = {}) =>
-    new Response(JSON.stringify(body), { status, headers: { 'content-type': V1, ...headers } });
+    new Response(JSON.stringify(body), {
+      status,
+      headers: { 'content-type': 'application/vnd.schemaregistry.v1+json', ...headers },
+    });
 
   it('sends basic auth and maps a refusal to SCHEMA_REGISTRY_AUTHENTICATION_FAILED without the secret', async () => {
     // Prepare
