@@ -3,6 +3,7 @@
  * through src/shared/kafka, the Lambda event built from what kafka-python reads back (real coordinates and
  * bytes), handlers invoked in-process, and a local S3-compatible server (s3rver) run as a real process.
  */
+
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -11,6 +12,7 @@ import { join } from 'node:path';
 import { freePort, repositoryRoot } from '../../../infra/kafka/broker.js';
 import type { KafkaEvent } from '../../../src/shared/consumer/event.js';
 import { deadLetterTopic } from '../../../src/shared/consumer/output.js';
+import { KafkaAdmin } from '../../../src/shared/kafka/admin.js';
 import { KafkaRecordWriter, type OutgoingRecord } from '../../../src/shared/kafka/writer.js';
 import { afterFile } from '../../support/cleanup.js';
 import { createTopics, deleteTopics, testConnection, uniqueName } from '../../support/kafka.js';
@@ -74,7 +76,7 @@ export async function eventFromTopic(
 
 /** A writer for the test broker. */
 export function testWriter(bootstrap: string): KafkaRecordWriter {
-  return new KafkaRecordWriter(testConnection(bootstrap));
+  return new KafkaRecordWriter(testConnection(bootstrap), new KafkaAdmin(testConnection(bootstrap)));
 }
 
 /** s3rver (npm) as a real process on a free port, with `bucket` created; stopped after the file's tests. */

@@ -38,7 +38,7 @@ const words = (written: { value: Buffer | null }[]) => written.map((r) => JSON.p
 function withRealWriter(cluster: FakeCluster, records: Parameters<typeof mskEvent>[0]['records']) {
   const handler = createConsumer(upper, {
     ...options,
-    writer: new KafkaRecordWriter(cluster),
+    writer: new KafkaRecordWriter(cluster, cluster),
     reportBatchItemFailures: true,
   });
   return handler(mskEvent({ records }), consumerContext());
