@@ -93,11 +93,39 @@ export class EventSourcePoller {
 
   private async prepare(): Promise<void> {
     const { source } = this;
+    const destination = source.destination && kafkaDestinationTopic(source.destination);
+    const needed = [source.topic, ...(destination ? [destination] : [])];
+    const missing = await this.administer(async (admin) => {
+      const existing = new Set((await admin.listTopics()).map((topic) => topic.name));
+      return needed.filter((topic) => !existing.has(topic));
+    });
+    if (missing.length > 0 && !this.options.createTopics) {
+      throw new OfflineKafkaError(
+        'TOPIC_MISSING',
+        `${source.label}: topic(s) ${missing.join(', ')} missing on ${source.brokers.join(',')}. Create them, or set custom.offlineKafka.createTopics: true.`,
+      );
+    }
+    await this.administer(async (admin) => {
+      for (const name of missing) {
+        // The broker's default replication factor (-1).
+        await admin.createTopic({
+          name,
+          partitions: 1,
+          replicationFactor: -1,
+          configs: {},
+          validateOnly: false,
+        });
+      }
+      if (missing.length > 0) this.options.log.info(`created topic(s) ${missing.join(', ')}`);
+      if (source.startingPosition === 'AT_TIMESTAMP') await this.positionAtTimestamp(admin);
+    });
+  }
+
+  /** Runs administration calls; a broker that does not answer is an OfflineKafkaError saying what to do. */
+  private async administer<T>(operation: (admin: AdminOperations) => Promise<T>): Promise<T> {
+    const { source } = this;
     try {
-      await this.options.admin.run(PREPARE_TIMEOUT_MS, async (admin) => {
-        await this.prepareTopics(admin);
-        if (source.startingPosition === 'AT_TIMESTAMP') await this.positionAtTimestamp(admin);
-      });
+      return await this.options.admin.run(PREPARE_TIMEOUT_MS, operation);
     } catch (error) {
       if (!(error instanceof BrokerUnavailableError || error instanceof BrokerTimeoutError)) throw error;
       throw new OfflineKafkaError(
@@ -106,32 +134,6 @@ export class EventSourcePoller {
         { cause: error },
       );
     }
-  }
-
-  private async prepareTopics(admin: AdminOperations): Promise<void> {
-    const { source } = this;
-    const destination = source.destination && kafkaDestinationTopic(source.destination);
-    const needed = [source.topic, ...(destination ? [destination] : [])];
-    const existing = new Set((await admin.listTopics()).map((topic) => topic.name));
-    const missing = needed.filter((topic) => !existing.has(topic));
-    if (missing.length === 0) return;
-    if (!this.options.createTopics) {
-      throw new OfflineKafkaError(
-        'TOPIC_MISSING',
-        `${source.label}: topic(s) ${missing.join(', ')} missing on ${source.brokers.join(',')}. Create them, or set custom.offlineKafka.createTopics: true.`,
-      );
-    }
-    for (const name of missing) {
-      // The broker's default replication factor (-1).
-      await admin.createTopic({
-        name,
-        partitions: 1,
-        replicationFactor: -1,
-        configs: {},
-        validateOnly: false,
-      });
-    }
-    this.options.log.info(`created topic(s) ${missing.join(', ')}`);
   }
 
   /**
