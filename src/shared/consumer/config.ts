@@ -19,6 +19,3 @@ export function loadConsumerConfig(defaultOutputTopic: string, env: NodeJS.Proce
     env,
   );
 }
-
-/** What loadConsumerConfig read: each field as its variable's schema gives it. */
-export type ConsumerConfig = ReturnType<typeof loadConsumerConfig>;
