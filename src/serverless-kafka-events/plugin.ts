@@ -76,6 +76,14 @@ const consoleLog: EmulatorLog = {
   error: (message) => console.error(`offline-kafka: ${message}`),
 };
 
+/**
+ * The plugin osls loads (serverless-plugin.mjs). Hooks: `after:package:compileEvents` (compile/),
+ * `offline:start:init` (start one poller per enabled mapping; throws OfflineKafkaError for a wrong
+ * configuration, a broker that does not answer or a missing topic), `before:offline:start:end` (stop).
+ *
+ * @example
+ * // serverless.yml: plugins: [serverless-offline, ./src/serverless-kafka-events/serverless-plugin.mjs]
+ */
 export class OfflineKafkaPlugin {
   readonly hooks: Record<string, () => Promise<void>>;
   private readonly serverless: Serverless;

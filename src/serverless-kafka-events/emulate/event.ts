@@ -52,10 +52,15 @@ function headerList(headers: ConsumedHeaders): Record<string, number[]>[] {
   return list;
 }
 
+/** `<topic>-<partition>`: how the event keys its records and partial responses name partitions. */
 export function topicPartition(topic: string, partition: number): string {
   return `${topic}-${partition}`;
 }
 
+/**
+ * The event's record of a consumed record: base64 key (absent when null) and value (null for a tombstone),
+ * offset and timestamp (epoch ms) as numbers, each header occurrence as signed bytes.
+ */
 export function toEventRecord(topic: string, partition: number, message: ConsumedMessage): KafkaEventRecord {
   const record: KafkaEventRecord = {
     topic,
