@@ -9,6 +9,7 @@ import { once } from 'node:events';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { vi } from 'vitest';
 import { freePort, repositoryRoot } from '../../../infra/kafka/broker.js';
 import type { KafkaEvent } from '../../../src/shared/consumer/event.js';
 import { deadLetterTopic } from '../../../src/shared/consumer/output.js';
@@ -114,14 +115,12 @@ export async function startS3rver(bucket: string): Promise<{ endpoint: string; d
     await rm(directory, { recursive: true, force: true });
   });
   const endpoint = `http://127.0.0.1:${port}`;
-  for (let attempt = 0; attempt < 100; attempt++) {
-    if (child.exitCode !== null) throw new Error(`s3rver exited ${child.exitCode}: ${output}`);
-    const up = await fetch(endpoint).then(
-      () => true,
-      () => false,
-    );
-    if (up) return { endpoint, directory };
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error(`s3rver did not start: ${output}`);
+  await vi.waitFor(
+    async () => {
+      if (child.exitCode !== null) throw new Error(`s3rver exited ${child.exitCode}: ${output}`);
+      await fetch(endpoint);
+    },
+    { timeout: 10_000, interval: 100 },
+  );
+  return { endpoint, directory };
 }
