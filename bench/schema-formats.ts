@@ -4,6 +4,7 @@
  * be counted: the registry client's HTTP requests during the measured rounds.
  */
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import { KafkaAdmin } from '../src/shared/kafka/admin.js';
 import { KafkaConnection } from '../src/shared/kafka/client.js';
 import { loadKafkaConfig } from '../src/shared/kafka/config.js';
 import { KafkaRecordWriter } from '../src/shared/kafka/writer.js';
@@ -84,7 +85,11 @@ export function schemaSenders(
   );
   const serializer = schemaSerializerFor(loadSchemaRegistryConfig({ SCHEMA_REGISTRY_URL: registryUrl }));
   const handler = createProduceHandler(
-    new ProduceService(new KafkaRecordWriter(connection), loadProduceConfig({}), serializer),
+    new ProduceService(
+      new KafkaRecordWriter(connection, new KafkaAdmin(connection)),
+      loadProduceConfig({}),
+      serializer,
+    ),
   );
   const event = (body: string) =>
     httpEvent({

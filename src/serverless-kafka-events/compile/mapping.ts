@@ -14,7 +14,9 @@ interface MappingResource {
   DependsOn?: string | string[];
 }
 
+/** What the compilation reads and changes: osls' compiled template resources and the service's functions. */
 export interface CompileInput {
+  /** The compiled CloudFormation template's `Resources`, changed in place. */
   resources: Record<string, MappingResource | { Type: string }>;
   functions: Record<string, { events?: unknown[]; role?: unknown }>;
   /** The function's Lambda logical id, as osls names it (`naming.getLambdaLogicalId`). */
@@ -128,10 +130,22 @@ function findMapping(
 }
 
 /**
- * Sets the added keys on the mappings osls compiled, and adds an AWS::IAM::Policy per function for what its
- * schema registries need (the mappings depend on it, so Lambda finds the permissions when it creates them).
- * Runs after `package:compileEvents`. Throws MappingConfigError for what AWS would refuse: a schema registry
- * or a system log level on a mapping without provisioned mode.
+ * Sets the added keys on the mappings osls compiled, in place: `FunctionResponseTypes`,
+ * `MaximumRetryAttempts`, `MaximumRecordAgeInSeconds`, `BisectBatchOnFunctionError`,
+ * `MaximumBatchingWindowInSeconds: 0` (which osls drops), for `msk` `DestinationConfig.OnFailure`, and the
+ * 2025 keys `SchemaRegistryConfig` (in the event type's Kafka config), `MetricsConfig` and `LoggingConfig`.
+ * For a function whose mappings use a schema registry it adds an AWS::IAM::Policy on the function's role
+ * with what the registry needs (the mappings depend on it, so Lambda finds the permissions when it creates
+ * them). An event without a compiled mapping is left alone. Runs after `package:compileEvents`. Throws
+ * MappingConfigError for what AWS would refuse: a schema registry or a system log level on a mapping without
+ * provisioned mode, accessConfigs on a Glue registry, a role the policy cannot name.
+ *
+ * @example
+ * compileAddedProperties({
+ *   resources: serverless.service.provider.compiledCloudFormationTemplate.Resources,
+ *   functions: serverless.service.functions,
+ *   lambdaLogicalId: (key) => provider.naming.getLambdaLogicalId(key),
+ * });
  */
 export function compileAddedProperties(input: CompileInput): void {
   for (const [functionKey, definition] of Object.entries(input.functions)) {

@@ -1,35 +1,6 @@
 /** How the service reaches a Confluent-compatible schema registry, from the environment (README). */
 import * as z from 'zod';
-import { parseEnvironment } from '../config.js';
-
-const SchemaRegistryEnvironment = z
-  .object({
-    SCHEMA_REGISTRY_URL: z
-      .url({ protocol: /^https?$/ })
-      .refine(
-        (url) => !/^https?:\/\/[^/]*@/.test(url),
-        'credentials go in SCHEMA_REGISTRY_SECRET_ARN, not the URL',
-      )
-      .optional(),
-    SCHEMA_REGISTRY_SECRET_ARN: z
-      .string()
-      .regex(/^arn:aws[\w-]*:secretsmanager:/, 'expected a Secrets Manager secret ARN')
-      .optional(),
-    SCHEMA_REGISTRY_USERNAME: z.string().optional(),
-    SCHEMA_REGISTRY_PASSWORD: z.string().optional(),
-    SCHEMA_REGISTRY_CACHE_SECONDS: z.coerce.number().int().min(0).max(86_400).default(60),
-    SCHEMA_REGISTRY_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(5000),
-    AWS_REGION: z.string().optional(),
-  })
-  .superRefine((env, context) => {
-    if (Boolean(env.SCHEMA_REGISTRY_USERNAME) !== Boolean(env.SCHEMA_REGISTRY_PASSWORD)) {
-      context.addIssue({
-        code: 'custom',
-        path: ['SCHEMA_REGISTRY_PASSWORD'],
-        message: 'SCHEMA_REGISTRY_USERNAME and SCHEMA_REGISTRY_PASSWORD go together',
-      });
-    }
-  });
+import { readConfig } from '../config.js';
 
 /** Where basic-auth credentials come from: none, the environment, or a Secrets Manager secret. */
 export type RegistryCredentials =
@@ -50,23 +21,54 @@ export interface SchemaRegistryConfig {
   timeoutMs: number;
 }
 
+/** Reads the registry's settings; throws ConfigurationError naming every wrong variable. */
 export function loadSchemaRegistryConfig(
   env: NodeJS.ProcessEnv = process.env,
 ): Readonly<SchemaRegistryConfig> {
-  const parsed = parseEnvironment(SchemaRegistryEnvironment, env);
-  const credentials: RegistryCredentials = parsed.SCHEMA_REGISTRY_SECRET_ARN
-    ? { kind: 'secret', secretArn: parsed.SCHEMA_REGISTRY_SECRET_ARN, region: parsed.AWS_REGION }
-    : parsed.SCHEMA_REGISTRY_USERNAME && parsed.SCHEMA_REGISTRY_PASSWORD
-      ? {
-          kind: 'inline',
-          username: parsed.SCHEMA_REGISTRY_USERNAME,
-          password: parsed.SCHEMA_REGISTRY_PASSWORD,
-        }
+  const settings = readConfig(
+    {
+      url: [
+        'SCHEMA_REGISTRY_URL',
+        z
+          .url({ protocol: /^https?$/ })
+          .refine(
+            (url) => !/^https?:\/\/[^/]*@/.test(url),
+            'credentials go in SCHEMA_REGISTRY_SECRET_ARN, not the URL',
+          )
+          .optional(),
+      ],
+      secretArn: [
+        'SCHEMA_REGISTRY_SECRET_ARN',
+        z
+          .string()
+          .regex(/^arn:aws[\w-]*:secretsmanager:/, 'expected a Secrets Manager secret ARN')
+          .optional(),
+      ],
+      username: ['SCHEMA_REGISTRY_USERNAME', z.string().optional()],
+      password: ['SCHEMA_REGISTRY_PASSWORD', z.string().optional()],
+      cacheSeconds: ['SCHEMA_REGISTRY_CACHE_SECONDS', z.coerce.number().int().min(0).max(86_400).default(60)],
+      timeoutMs: ['SCHEMA_REGISTRY_TIMEOUT_MS', z.coerce.number().int().min(100).max(60_000).default(5000)],
+      region: ['AWS_REGION', z.string().optional()],
+    },
+    env,
+    ({ username, password }, issue) => {
+      if (Boolean(username) !== Boolean(password)) {
+        issue(
+          'SCHEMA_REGISTRY_PASSWORD',
+          'SCHEMA_REGISTRY_USERNAME and SCHEMA_REGISTRY_PASSWORD go together',
+        );
+      }
+    },
+  );
+  const credentials: RegistryCredentials = settings.secretArn
+    ? { kind: 'secret', secretArn: settings.secretArn, region: settings.region }
+    : settings.username && settings.password
+      ? { kind: 'inline', username: settings.username, password: settings.password }
       : { kind: 'none' };
   return Object.freeze({
-    url: parsed.SCHEMA_REGISTRY_URL?.replace(/\/+$/, ''),
+    url: settings.url?.replace(/\/+$/, ''),
     credentials,
-    latestTtlMs: parsed.SCHEMA_REGISTRY_CACHE_SECONDS * 1000,
-    timeoutMs: parsed.SCHEMA_REGISTRY_TIMEOUT_MS,
+    latestTtlMs: settings.cacheSeconds * 1000,
+    timeoutMs: settings.timeoutMs,
   });
 }
