@@ -93,3 +93,23 @@ export const ADDED_EVENT_PROPERTIES = {
   msk: { ...retryControls, ...mappingConfigs, onFailureDestination: { type: 'string' } },
   kafka: { ...retryControls, ...mappingConfigs },
 } as const;
+
+/**
+ * Why Lambda would refuse an event's 2025 keys: a schema registry or a system log level on a mapping that
+ * is not in provisioned mode (services-consume-kafka-events: Lambda supports both in provisioned mode
+ * only). Undefined when it would accept them. The one rule both `serverless package` (compile/mapping.ts)
+ * and the emulator's start (emulate/sources.ts) apply.
+ */
+export function provisionedModeViolation(
+  event: { schemaRegistryConfig?: unknown; loggingConfig?: unknown },
+  provisioned: boolean,
+): string | undefined {
+  if (provisioned) return undefined;
+  if (event.schemaRegistryConfig !== undefined) {
+    return 'schemaRegistryConfig needs provisioned mode (provisionedPollerConfig); Lambda supports schema registries on provisioned event source mappings only';
+  }
+  if (event.loggingConfig !== undefined) {
+    return 'loggingConfig needs provisioned mode (provisionedPollerConfig), as Lambda requires';
+  }
+  return undefined;
+}

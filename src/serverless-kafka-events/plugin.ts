@@ -15,12 +15,16 @@ import { KafkaAdmin } from '../shared/kafka/admin.js';
 import { KafkaConnection } from '../shared/kafka/client.js';
 import { loadKafkaConfig } from '../shared/kafka/config.js';
 import { KafkaRecordWriter } from '../shared/kafka/writer.js';
+import { loadSchemaRegistryConfig } from '../shared/schema/config.js';
+import { type SchemaDeserializer, schemaDeserializerFor } from '../shared/schema/deserializer.js';
 import { compileAddedProperties } from './compile/mapping.js';
 import type { EmulatorLog } from './emulate/delivery.js';
 import { destinationSink } from './emulate/destinations.js';
 import { OfflineKafkaError } from './emulate/errors.js';
 import type { KafkaEvent } from './emulate/event.js';
+import { EmfMetrics, leveledLog } from './emulate/observability.js';
 import { EventSourcePoller } from './emulate/poller.js';
+import { recordDecoder } from './emulate/schema-records.js';
 import { type EventSource, PluginConfig, readEventSources } from './emulate/sources.js';
 import { ADDED_EVENT_PROPERTIES } from './keys.js';
 
@@ -190,21 +194,56 @@ export class OfflineKafkaPlugin {
       return connection;
     };
     const folder = resolve(this.serverless.serviceDir, config.destinationsDir);
+    // One registry client for every mapping (its cache shared): whatever registry a mapping names, the
+    // local one stands in for it (docs/local-emulation.md).
+    let deserializer: SchemaDeserializer | undefined;
+    const schemaRegistryUrl =
+      config.schemaRegistryUrl ?? process.env.SCHEMA_REGISTRY_URL ?? 'http://localhost:8081';
+    const metrics: EmfMetrics[] = [];
     this.pollers = enabled.map((source) => {
       const connection = connectionFor(source);
       const admin = new KafkaAdmin(connection);
+      if (source.schemaRegistry) {
+        deserializer ??= schemaDeserializerFor(
+          loadSchemaRegistryConfig({ ...process.env, SCHEMA_REGISTRY_URL: schemaRegistryUrl }),
+        );
+        this.log.info(
+          `${source.label}: schema registry ${source.schemaRegistry.uri} is ${schemaRegistryUrl} locally`,
+        );
+      }
+      const mappingMetrics =
+        source.metrics.length > 0
+          ? new EmfMetrics({
+              groups: source.metrics,
+              functionName: source.functionArn.split(':').pop() ?? source.functionKey,
+              mappingId: source.groupId,
+              write: (line) => process.stdout.write(`${line}\n`),
+            })
+          : undefined;
+      if (mappingMetrics) metrics.push(mappingMetrics);
       return new EventSourcePoller({
         source,
         admin,
         clientId,
         invoke: invoke(source.functionKey),
         sink: destinationSink(new KafkaRecordWriter(connection, admin), folder),
-        log: this.log,
+        log: leveledLog(this.log, source.systemLogLevel),
         retryInitialDelayMs: config.retryInitialDelayMs,
         retryMaxDelayMs: config.retryMaxDelayMs,
         createTopics: config.createTopics,
+        decode: source.schemaRegistry && deserializer && recordDecoder(source.schemaRegistry, deserializer),
+        metrics: mappingMetrics,
       });
     });
+    const flush = () => {
+      for (const one of metrics) one.flush();
+    };
+    const timer = metrics.length > 0 ? setInterval(flush, config.metricsIntervalSeconds * 1000) : undefined;
+    timer?.unref();
+    this.stopMetrics = () => {
+      clearInterval(timer);
+      flush();
+    };
     this.closeConnections = async () => {
       await Promise.allSettled([...connections.values()].map((connection) => connection.close()));
     };
@@ -226,10 +265,13 @@ export class OfflineKafkaPlugin {
   }
 
   private closeConnections: () => Promise<void> = async () => undefined;
+  private stopMetrics: () => void = () => undefined;
 
   async stop(): Promise<void> {
     await Promise.allSettled(this.pollers.map((poller) => poller.stop()));
     this.pollers = [];
+    this.stopMetrics();
+    this.stopMetrics = () => undefined;
     await this.closeConnections();
     await this.lambda?.cleanup();
   }

@@ -31,6 +31,9 @@ export function testSource(
     maximumRecordAgeSeconds: -1,
     bisectOnError: false,
     reportBatchItemFailures: false,
+    schemaRegistry: undefined,
+    metrics: [],
+    systemLogLevel: 'INFO',
     ...overrides,
   };
 }

@@ -4,7 +4,7 @@
  * (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-lambda-eventsourcemapping.html).
  * Nothing here runs locally.
  */
-import type { ADDED_EVENT_PROPERTIES } from '../keys.js';
+import { type ADDED_EVENT_PROPERTIES, provisionedModeViolation } from '../keys.js';
 
 type EventKind = keyof typeof ADDED_EVENT_PROPERTIES;
 
@@ -176,27 +176,17 @@ export function compileAddedProperties(input: CompileInput): void {
         properties.DestinationConfig = { OnFailure: { Destination: event.onFailureDestination } };
       }
       const where = `functions.${functionKey}: the ${kind} event on ${String(event.topic)}`;
-      const provisioned = properties.ProvisionedPollerConfig !== undefined;
+      const violation = provisionedModeViolation(event, properties.ProvisionedPollerConfig !== undefined);
+      if (violation) throw new MappingConfigError(`${where}: ${violation}`);
       if (event.metricsConfig !== undefined) {
         properties.MetricsConfig = { Metrics: (event.metricsConfig as { metrics: string[] }).metrics };
       }
       if (event.loggingConfig !== undefined) {
-        if (!provisioned) {
-          throw new MappingConfigError(
-            `${where}: loggingConfig needs provisioned mode (provisionedPollerConfig), as Lambda requires`,
-          );
-        }
         properties.LoggingConfig = {
           SystemLogLevel: (event.loggingConfig as { systemLogLevel: string }).systemLogLevel,
         };
       }
       if (event.schemaRegistryConfig !== undefined) {
-        // Lambda refuses a schema registry on an on-demand mapping (services-consume-kafka-events).
-        if (!provisioned) {
-          throw new MappingConfigError(
-            `${where}: schemaRegistryConfig needs provisioned mode (provisionedPollerConfig); Lambda supports schema registries on provisioned event source mappings only`,
-          );
-        }
         const registry = schemaRegistry(event.schemaRegistryConfig as unknown as SchemaRegistryKey, where);
         const configKey =
           kind === 'msk' ? 'AmazonManagedKafkaEventSourceConfig' : 'SelfManagedKafkaEventSourceConfig';

@@ -17,11 +17,18 @@
  *   on-failure destination (and waits until it is there), or is logged as dropped.
  * - Back-pressure: a partition is paused while the queue holds over 4 × batchSize + 1000 records or 12 MB,
  *   and resumed once at most a batch is left.
+ * - Schema registry (with a `decode` port, schema-records.ts): queued records are decoded in order before
+ *   they are batched, and filtered on what decoding gave; a record the registry step refuses goes to the
+ *   on-failure destination on its own (SCHEMA_NOT_FOUND, DESERIALIZATION_ERROR) and is committed with its
+ *   batch, never invoked; while the registry is unreachable the queue waits (backoff as for retries).
+ * - Metrics (with a `metrics` port, observability.ts): polled, filtered out, invoked, failed, dropped and
+ *   destination-delivered record counts, and the offset lag after each commit.
  */
 import type { ConsumedBatch, ConsumedMessage, NextOffset } from '../../shared/kafka/group-consumer.js';
 import type { DestinationSink, FailureCondition } from './destinations.js';
 import {
   buildEvent,
+  type DeliveredMessage,
   envelopeSize,
   forEachRun,
   type KafkaEvent,
@@ -32,7 +39,9 @@ import {
   topicPartition,
 } from './event.js';
 import { compileFilters, type RecordFilter } from './filter.js';
+import type { MappingMetrics } from './observability.js';
 import { readBatchResponse } from './response.js';
+import type { RecordDecoder, SchemaFailureCondition } from './schema-records.js';
 import type { EventSource } from './sources.js';
 
 /** Invokes the function with one event and resolves with its response; rejects when the function fails. */
@@ -40,6 +49,8 @@ export type Invoke = (event: KafkaEvent) => Promise<unknown>;
 
 /** Where the emulator's lines go (serverless offline's console, prefixed `offline-kafka:`). */
 export interface EmulatorLog {
+  /** Per-record detail, shown at system log level DEBUG only (observability.ts). */
+  debug?(message: string): void;
   info(message: string): void;
   warn(message: string): void;
   error(message: string): void;
@@ -56,6 +67,10 @@ export interface DeliveryPorts {
   /** Needed when the mapping has an on-failure destination. */
   sink?: DestinationSink | undefined;
   log: EmulatorLog;
+  /** The mapping's schema registry step; without it records are delivered as consumed. */
+  decode?: RecordDecoder | undefined;
+  /** Where the mapping's metrics go (its metricsConfig); none without it. */
+  metrics?: MappingMetrics | undefined;
 }
 
 /** The mapping's settings the policy follows, and the backoff between retries (milliseconds). */
@@ -73,16 +88,20 @@ interface Entry {
    * The record as consumed, turned into the event's record only when its batch is invoked: the base64
    * strings then live for one invocation instead of from fetch to commit, which halved the garbage
    * collector's time on the offline bench's workload. Absent when the mapping's filters dropped the
-   * record: it only moves the committed offset on.
+   * record, or the registry step refused it: it only moves the committed offset on.
    */
-  message: ConsumedMessage | undefined;
+  message: DeliveredMessage | undefined;
+  /** False until the registry step ran (always true without one). */
+  decoded: boolean;
+  /** The registry step refused the record: why, and the record as consumed, for the destination. */
+  rejected?: { condition: SchemaFailureCondition; reason: string; original: ConsumedMessage };
   /** What the record adds to the event, at most (recordSize). */
   size: number;
   /** Epoch ms. */
   arrivedAt: number;
 }
 
-type Deliverable = Entry & { message: ConsumedMessage };
+type Deliverable = Entry & { message: DeliveredMessage };
 
 interface Outcome {
   kind: 'success' | 'partial' | 'failed';
@@ -137,6 +156,10 @@ export class Delivery {
   private readonly stopping = new AbortController();
   private wake: (() => void) | undefined;
   private loop: Promise<void> | undefined;
+  /** Moves on each requeue(): decoding that awaited across one drops what it held (no longer queued). */
+  private generation = 0;
+  /** Where decodeQueued() resumes: every queue entry before it is decoded. */
+  private decodedUpTo = 0;
 
   constructor(
     private readonly settings: DeliverySettings,
@@ -166,22 +189,32 @@ export class Delivery {
   accept(batch: ConsumedBatch): void {
     if (!this.running) return;
     const now = Date.now();
+    const decoded = this.ports.decode === undefined;
+    let filteredOut = 0;
     for (const message of batch.messages) {
-      const delivered = this.filter === undefined || this.filter(message.value);
+      // With a registry, filters apply once the record is decoded (decodeQueued).
+      const delivered = !decoded || this.filter === undefined || this.filter(message.value);
       const size = delivered ? messageSize(batch.topic, message) : 0;
       this.queue.push({
         topic: batch.topic,
         partition: batch.partition,
         offset: Number(message.offset),
         message: delivered ? message : undefined,
+        decoded,
         size,
         arrivedAt: now,
       });
       if (delivered) {
         this.queuedRecords += 1;
         this.queuedBytes += size;
+      } else {
+        filteredOut += 1;
       }
     }
+    const { metrics } = this.ports;
+    metrics?.count('PolledEventCount', batch.messages.length);
+    if (filteredOut > 0) metrics?.count('FilteredOutEventCount', filteredOut);
+    if (batch.highWatermark !== undefined) metrics?.highWatermark(batch.partition, batch.highWatermark);
     if (this.queuedRecords > 4 * this.source.batchSize + 1000 || this.queuedBytes > 2 * this.limit) {
       this.ports.pause(batch.partition);
       this.paused.add(batch.partition);
@@ -199,6 +232,8 @@ export class Delivery {
       if (!firstQueued.has(entry.partition)) firstQueued.set(entry.partition, entry.offset);
     }
     this.queue.length = 0;
+    this.generation += 1;
+    this.decodedUpTo = 0;
     this.queuedRecords = 0;
     this.queuedBytes = 0;
     this.resumeIfDrained(true);
@@ -230,6 +265,12 @@ export class Delivery {
         await this.nap();
         continue;
       }
+      try {
+        await this.decodeQueued();
+      } catch (error) {
+        if (error instanceof Stopped) break;
+        throw error;
+      }
       const first = this.queue.find((entry) => entry.message !== undefined);
       // The window starts with the first record; a record over the limit goes at once, it waits for nothing.
       if (first !== undefined && first.size <= this.limit) {
@@ -243,6 +284,13 @@ export class Delivery {
           await this.nap(deadline - Date.now());
         }
         if (!this.running) break;
+      }
+      try {
+        // Records that arrived during the window; nothing awaits between here and take().
+        await this.decodeQueued();
+      } catch (error) {
+        if (error instanceof Stopped) break;
+        throw error;
       }
       const batch = this.take();
       this.resumeIfDrained();
@@ -281,10 +329,81 @@ export class Delivery {
     }
     this.queuedRecords -= records;
     this.queuedBytes -= bytes;
+    this.decodedUpTo = Math.max(0, this.decodedUpTo - count);
     return this.queue.splice(0, count);
   }
 
+  /**
+   * Runs the registry step on every queued record not yet through it, in queue order, then filters it. A
+   * failure that is not the record's (the registry unreachable) is retried with backoff, the queue waiting
+   * behind it; throws Stopped when the delivery stops meanwhile.
+   */
+  private async decodeQueued(): Promise<void> {
+    const { decode, log, metrics } = this.ports;
+    if (decode === undefined) return;
+    let attempts = 0;
+    while (this.decodedUpTo < this.queue.length) {
+      const entry = this.queue[this.decodedUpTo] as Entry;
+      const original = entry.message as ConsumedMessage;
+      const generation = this.generation;
+      let outcome: Awaited<ReturnType<RecordDecoder>>;
+      try {
+        outcome = await decode(original);
+      } catch (error) {
+        attempts += 1;
+        metrics?.count('SchemaRegistryErrorCount', 1);
+        const delay = Math.min(
+          this.settings.retryMaxDelayMs,
+          this.settings.retryInitialDelayMs * 2 ** Math.min(attempts - 1, 30),
+        );
+        log.warn(
+          `${this.source.functionKey}: ${describeRanges([entry])} waits for the schema registry, retry in ${delay} ms: ${error instanceof Error ? error.message : String(error)}`,
+        );
+        await this.pause(delay);
+        continue;
+      }
+      attempts = 0;
+      // A rebalance emptied the queue meanwhile: the record comes again from the broker.
+      if (generation !== this.generation) continue;
+      this.queuedRecords -= 1;
+      this.queuedBytes -= entry.size;
+      entry.decoded = true;
+      entry.size = 0;
+      entry.message = undefined;
+      if (outcome.kind === 'rejected') {
+        entry.rejected = { condition: outcome.condition, reason: outcome.reason, original };
+        metrics?.count(
+          outcome.condition === 'SCHEMA_NOT_FOUND' ? 'SchemaNotFoundErrorCount' : 'DeserializationErrorCount',
+          1,
+        );
+      } else if (this.filter === undefined || this.filter(outcome.filterValue)) {
+        log.debug?.(
+          `${this.source.functionKey}: ${describeRanges([entry])} decoded through the schema registry`,
+        );
+        entry.message = outcome.message;
+        entry.size = messageSize(entry.topic, outcome.message);
+        this.queuedRecords += 1;
+        this.queuedBytes += entry.size;
+      } else {
+        log.debug?.(`${this.source.functionKey}: ${describeRanges([entry])} filtered out`);
+        metrics?.count('FilteredOutEventCount', 1);
+      }
+      this.decodedUpTo += 1;
+    }
+  }
+
   private async process(entries: Entry[]): Promise<void> {
+    for (const entry of entries) {
+      if (!entry.rejected) continue;
+      const { condition, reason, original } = entry.rejected;
+      this.ports.log.warn(`${this.source.functionKey}: ${describeRanges([entry])} ${condition}: ${reason}`);
+      await this.toDestination(
+        [toEventRecord(entry.topic, entry.partition, original)],
+        condition,
+        0,
+        undefined,
+      );
+    }
     const records = deliverable(entries);
     const [only] = records;
     if (only === undefined) {
@@ -405,6 +524,8 @@ export class Delivery {
       outcome = { kind: 'failed', functionError: 'Unhandled' };
       detail = `failed: ${error instanceof Error ? error.message : String(error)}`;
     }
+    this.ports.metrics?.count('InvokedEventCount', records.length);
+    if (outcome.kind === 'failed') this.ports.metrics?.count('FailedInvokeEventCount', records.length);
     const duration = (performance.now() - started).toFixed(1);
     const line = `λ ${source.functionKey} ${describeRanges(records)} ${records.length} record(s) ${duration} ms${attempt > 0 ? ` (retry ${attempt})` : ''}: ${detail}`;
     if (outcome.kind === 'success') this.ports.log.info(line);
@@ -419,12 +540,25 @@ export class Delivery {
     invokes: number,
     functionError: string | undefined,
   ): Promise<void> {
+    await this.toDestination(eventRecords(deliverable(entries)), condition, invokes, functionError);
+    await this.commit(entries);
+  }
+
+  /**
+   * Writes records to the on-failure destination, waiting until it has them (the batch only moves on then),
+   * or logs them as dropped when the mapping has none.
+   */
+  private async toDestination(
+    records: KafkaEventRecord[],
+    condition: FailureCondition,
+    invokes: number,
+    functionError: string | undefined,
+  ): Promise<void> {
     const { source } = this;
-    const { sink, log } = this.ports;
-    const records = deliverable(entries);
+    const { sink, log, metrics } = this.ports;
     const where = describeRanges(records);
     if (source.destination && sink) {
-      const event = buildEvent(source.envelope, eventRecords(records));
+      const event = buildEvent(source.envelope, records);
       for (;;) {
         try {
           await sink(source.destination, {
@@ -436,21 +570,22 @@ export class Delivery {
           });
           break;
         } catch (error) {
-          // The batch only moves on once its destination has it.
           log.error(
             `${source.functionKey}: could not write ${where} to ${source.destination}: ${String(error)}`,
           );
+          metrics?.count('OnFailureDestinationDeliveryErrorCount', 1);
           if (!this.running) throw new Stopped();
           await this.pause(this.settings.retryInitialDelayMs);
         }
       }
       log.warn(`${source.functionKey}: ${where} sent to ${source.destination} (${condition})`);
+      metrics?.count('OnFailureDestinationDeliveredEventCount', records.length);
     } else {
       log.error(
         `${source.functionKey}: DROPPED ${records.length} record(s) ${where} (${condition}, no on-failure destination)`,
       );
+      metrics?.count('DroppedEventCount', records.length);
     }
-    await this.commit(entries);
   }
 
   /** Commits, per partition, the offset after the last entry given. */
@@ -463,6 +598,7 @@ export class Delivery {
     if (next.size === 0) return;
     try {
       await this.ports.commit([...next.values()]);
+      for (const { partition, offset } of next.values()) this.ports.metrics?.committed(partition, offset);
     } catch (error) {
       // The records will be delivered again: at-least-once, as on AWS.
       this.ports.log.warn(

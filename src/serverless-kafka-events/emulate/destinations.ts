@@ -9,7 +9,16 @@ import { join } from 'node:path';
 import type { RecordWriter } from '../../shared/kafka/writer.js';
 import type { KafkaEvent, KafkaEventRecord } from './event.js';
 
-export type FailureCondition = 'RetriesExhausted' | 'RecordAgeExceeded' | 'PayloadSizeExceeded';
+/**
+ * Why records went to the destination: the batch was given up, or (a mapping with a schema registry) the
+ * registry has no schema with the record's id, or the record does not decode with it (schema-records.ts).
+ */
+export type FailureCondition =
+  | 'RetriesExhausted'
+  | 'RecordAgeExceeded'
+  | 'PayloadSizeExceeded'
+  | 'SCHEMA_NOT_FOUND'
+  | 'DESERIALIZATION_ERROR';
 
 export interface FailedBatch {
   condition: FailureCondition;

@@ -20,6 +20,21 @@ export interface KafkaEventRecord {
   /** null for a tombstone. */
   value: string | null;
   headers: Record<string, number[]>[];
+  /** With a schema registry on the mapping: the schema of the key, of the value (schema-records.ts). */
+  keySchemaMetadata?: SchemaMetadata;
+  valueSchemaMetadata?: SchemaMetadata;
+}
+
+/** What the event says about an attribute the mapping's schema registry decoded. `schemaId` is a string. */
+export interface SchemaMetadata {
+  dataFormat: 'AVRO' | 'PROTOBUF' | 'JSON';
+  schemaId: string;
+}
+
+/** A consumed record, with the schema metadata of the attributes a registry decoded (schema-records.ts). */
+export interface DeliveredMessage extends ConsumedMessage {
+  keySchemaMetadata?: SchemaMetadata;
+  valueSchemaMetadata?: SchemaMetadata;
 }
 
 export interface KafkaEvent {
@@ -61,7 +76,7 @@ export function topicPartition(topic: string, partition: number): string {
  * The event's record of a consumed record: base64 key (absent when null) and value (null for a tombstone),
  * offset and timestamp (epoch ms) as numbers, each header occurrence as signed bytes.
  */
-export function toEventRecord(topic: string, partition: number, message: ConsumedMessage): KafkaEventRecord {
+export function toEventRecord(topic: string, partition: number, message: DeliveredMessage): KafkaEventRecord {
   const record: KafkaEventRecord = {
     topic,
     partition,
@@ -72,6 +87,8 @@ export function toEventRecord(topic: string, partition: number, message: Consume
     headers: headerList(message.headers),
   };
   if (message.key !== null) record.key = message.key.toString('base64');
+  if (message.keySchemaMetadata) record.keySchemaMetadata = message.keySchemaMetadata;
+  if (message.valueSchemaMetadata) record.valueSchemaMetadata = message.valueSchemaMetadata;
   return record;
 }
 
@@ -87,12 +104,13 @@ export function recordSize(record: KafkaEventRecord): number {
  * `recordSize` of the record `toEventRecord` would build from the message, without building it: the
  * poller sizes every record when it arrives but encodes it only when it is delivered.
  */
-export function messageSize(topic: string, message: ConsumedMessage): number {
-  return sizeBound(
-    topic,
-    base64Length(message.key),
-    base64Length(message.value),
-    headerList(message.headers),
+export function messageSize(topic: string, message: DeliveredMessage): number {
+  // Each schema metadata object, `,"valueSchemaMetadata":{"dataFormat":"PROTOBUF","schemaId":"..."}`, is
+  // under 100 bytes with an id of up to 20 characters.
+  const metadata = (message.keySchemaMetadata ? 100 : 0) + (message.valueSchemaMetadata ? 100 : 0);
+  return (
+    metadata +
+    sizeBound(topic, base64Length(message.key), base64Length(message.value), headerList(message.headers))
   );
 }
 

@@ -11,6 +11,8 @@ import { type GroupConsumer, groupConsumer } from '../../shared/kafka/group-cons
 import { Delivery, type EmulatorLog, type Invoke } from './delivery.js';
 import { type DestinationSink, kafkaDestinationTopic } from './destinations.js';
 import { OfflineKafkaError } from './errors.js';
+import type { MappingMetrics } from './observability.js';
+import type { RecordDecoder } from './schema-records.js';
 import type { EventSource } from './sources.js';
 
 /** Bound of the start-up checks (topics, group position), creation of missing topics included. */
@@ -31,6 +33,10 @@ export interface PollerOptions {
   retryMaxDelayMs: number;
   /** Create the source and destination topics (one partition) when they are missing. */
   createTopics?: boolean;
+  /** The mapping's schema registry step (schema-records.ts), when it has a schemaRegistryConfig. */
+  decode?: RecordDecoder;
+  /** Where the mapping's metrics go, when it has a metricsConfig (observability.ts). */
+  metrics?: MappingMetrics;
 }
 
 /**
@@ -55,6 +61,8 @@ export class EventSourcePoller {
       invoke: options.invoke,
       sink: options.sink,
       log: options.log,
+      decode: options.decode,
+      metrics: options.metrics,
       commit: async (offsets) => this.consumer?.commit(offsets),
       pause: (partition) => this.consumer?.pause([partition]),
       resume: (partitions) => this.consumer?.resume(partitions),

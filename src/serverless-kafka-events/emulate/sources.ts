@@ -3,6 +3,7 @@
  * serverless.yml used for deploy, and the emulator's own settings (`custom.offlineKafka`).
  */
 import * as z from 'zod';
+import { provisionedModeViolation } from '../keys.js';
 import { OfflineKafkaError } from './errors.js';
 import type { EventEnvelope } from './event.js';
 
@@ -26,6 +27,19 @@ const commonEvent = z.object({
   maximumRecordAgeInSeconds: z.number().int().min(-1).max(604_800).optional(),
   bisectBatchOnFunctionError: z.boolean().optional(),
   functionResponseTypes: z.array(z.literal('ReportBatchItemFailures')).optional(),
+  provisionedPollerConfig: z.unknown().optional(),
+  schemaRegistryConfig: z
+    .object({
+      schemaRegistryUri: z.string().min(1),
+      eventRecordFormat: z.enum(['JSON', 'SOURCE']),
+      schemaValidationConfigs: z.array(z.object({ attribute: z.enum(['KEY', 'VALUE']) })).min(1),
+      accessConfigs: z.array(z.unknown()).optional(),
+    })
+    .optional(),
+  metricsConfig: z
+    .object({ metrics: z.array(z.enum(['EventCount', 'ErrorCount', 'KafkaMetrics'])) })
+    .optional(),
+  loggingConfig: z.object({ systemLogLevel: z.enum(['DEBUG', 'INFO', 'WARN']) }).optional(),
 });
 
 const mskEvent = commonEvent.extend({ arn: z.unknown() });
@@ -45,6 +59,14 @@ export const PluginConfig = z
     /** Backoff between retries of a failed batch. */
     retryInitialDelayMs: z.number().int().min(0).default(1000),
     retryMaxDelayMs: z.number().int().min(0).default(30_000),
+    /**
+     * The registry every mapping with a `schemaRegistryConfig` decodes with, whatever its
+     * `schemaRegistryUri` (a Glue ARN or a Confluent URL, which only resolve deployed). Default:
+     * SCHEMA_REGISTRY_URL, else http://localhost:8081 (the registry `npm start` runs).
+     */
+    schemaRegistryUrl: z.url({ protocol: /^https?$/ }).optional(),
+    /** How often each mapping with a metricsConfig writes its EMF line (CloudWatch's period is 60 s). */
+    metricsIntervalSeconds: z.number().min(1).max(3600).default(10),
     /** Turns the whole emulator off. */
     enabled: z.boolean().default(true),
   })
@@ -75,6 +97,25 @@ export interface EventSource {
   maximumRecordAgeSeconds: number;
   bisectOnError: boolean;
   reportBatchItemFailures: boolean;
+  /**
+   * The mapping's schema registry: the URI as serverless.yml gives it (the local registry stands in for
+   * it), the format records are delivered in, and the attributes decoded and validated.
+   */
+  schemaRegistry: SchemaRegistrySettings | undefined;
+  /** The metric groups of `metricsConfig` (observability.ts); empty without it. */
+  metrics: MetricGroup[];
+  /** `loggingConfig.systemLogLevel`: the lowest level of the emulator's lines for this mapping; INFO by default. */
+  systemLogLevel: SystemLogLevel;
+}
+
+export type MetricGroup = 'EventCount' | 'ErrorCount' | 'KafkaMetrics';
+export type SystemLogLevel = 'DEBUG' | 'INFO' | 'WARN';
+
+export interface SchemaRegistrySettings {
+  uri: string;
+  eventRecordFormat: 'JSON' | 'SOURCE';
+  /** Which of the record's attributes go through the registry; the others are delivered as they are. */
+  attributes: ReadonlySet<'KEY' | 'VALUE'>;
 }
 
 export interface ServiceDescription {
@@ -134,6 +175,8 @@ export function readEventSources(
           `${label}: startingPositionTimestamp is required with startingPosition AT_TIMESTAMP`,
         );
       }
+      const violation = provisionedModeViolation(common, common.provisionedPollerConfig !== undefined);
+      if (violation) throw new OfflineKafkaError('INVALID_EVENT_CONFIG', `${label}: ${violation}`);
       let envelope: EventEnvelope;
       let brokers = localBrokers;
       if ('arn' in common) {
@@ -181,6 +224,15 @@ export function readEventSources(
         maximumRecordAgeSeconds: common.maximumRecordAgeInSeconds ?? -1,
         bisectOnError: common.bisectBatchOnFunctionError ?? false,
         reportBatchItemFailures: common.functionResponseTypes?.includes('ReportBatchItemFailures') ?? false,
+        schemaRegistry: common.schemaRegistryConfig && {
+          uri: common.schemaRegistryConfig.schemaRegistryUri,
+          eventRecordFormat: common.schemaRegistryConfig.eventRecordFormat,
+          attributes: new Set(
+            common.schemaRegistryConfig.schemaValidationConfigs.map((one) => one.attribute),
+          ),
+        },
+        metrics: common.metricsConfig?.metrics ?? [],
+        systemLogLevel: common.loggingConfig?.systemLogLevel ?? 'INFO',
       });
     });
   }

@@ -26,6 +26,8 @@ export interface ConsumedBatch {
   topic: string;
   partition: number;
   messages: ConsumedMessage[];
+  /** The partition's log end offset when it was fetched: what the offset lag is measured against. */
+  highWatermark?: number;
 }
 
 /** A partition's next offset to read, for {@link GroupConsumer.commit}. */
@@ -121,6 +123,7 @@ export function groupConsumer(options: GroupConsumerOptions): GroupConsumer {
       topic: batch.topic,
       partition: batch.partition,
       messages: batch.messages.map(plainMessage),
+      highWatermark: Number(batch.highWatermark),
     });
     // kafkajs fetches on from the resolved offset; what is committed is the caller's decision.
     resolveOffset(batch.lastOffset());

@@ -16,11 +16,12 @@ import type { SchemaRegistryConfig } from './config.js';
 import { SchemaRegistryClient, type SchemaType } from './registry-client.js';
 import { readWireHeader, type WireHeader } from './wire.js';
 
-/** A deserialized key or value: the schema it was written with, and its JSON value. */
+/** A deserialized key or value: the schema it was written with, its JSON value, and its payload (no header). */
 export interface Deserialized {
   schemaId: number;
   schemaType: SchemaType;
   value: unknown;
+  payload: Uint8Array;
 }
 
 /** One per container and registry. */
@@ -52,8 +53,9 @@ export class SchemaDeserializer {
         cause: error,
       });
     }
+    const payload = bytes.subarray(payloadOffset);
     try {
-      return { schemaId, schemaType: schema.schemaType, value: decode(bytes.subarray(payloadOffset)) };
+      return { schemaId, schemaType: schema.schemaType, value: decode(payload), payload };
     } catch (error) {
       throw new SchemaDeserializationError(
         `the payload does not decode with schema id ${schemaId} (${schema.schemaType}): ${(error as Error).message}`,

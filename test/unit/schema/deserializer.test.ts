@@ -110,7 +110,12 @@ describe('SchemaDeserializer', () => {
     const decoded = await deserializer.deserialize(bytes);
 
     // Assess
-    expect(decoded).toEqual({ schemaId: expect.any(Number), schemaType, value });
+    expect(decoded).toEqual({
+      schemaId: expect.any(Number),
+      schemaType,
+      value,
+      payload: expect.any(Uint8Array),
+    });
     expect(decoded.schemaId).toBe(bytes.readUInt32BE(1));
   });
 
