@@ -8,7 +8,9 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { Delivery, describeRanges } from '../../../../src/serverless-kafka-events/emulate/delivery.js';
 import type { FailedBatch } from '../../../../src/serverless-kafka-events/emulate/destinations.js';
 import type { KafkaEvent } from '../../../../src/serverless-kafka-events/emulate/event.js';
+import type { RecordDecoder } from '../../../../src/serverless-kafka-events/emulate/schema-records.js';
 import type { EventSource } from '../../../../src/serverless-kafka-events/emulate/sources.js';
+import { SchemaRegistryUnavailableError } from '../../../../src/shared/errors.js';
 import type { ConsumedMessage, NextOffset } from '../../../../src/shared/kafka/group-consumer.js';
 import { testSource } from '../../../support/event-source.js';
 
@@ -41,6 +43,31 @@ interface Case {
   commits?: string[];
   destination?: (string | number)[][];
   log?: RegExp[];
+  /**
+   * The mapping's schema registry step, by the record's value text: `missing` has no schema, `bad` does not
+   * decode, anything else decodes to `{"n": <offset>}`; the registry is unreachable for the first
+   * `registryDownCalls` calls.
+   */
+  registry?: { registryDownCalls?: number };
+}
+
+/** A registry step for {@link Case.registry} (the real one is tested in schema-records.test.ts). */
+function fakeDecoder(downCalls: number): RecordDecoder {
+  let calls = 0;
+  return async (message) => {
+    calls += 1;
+    if (calls <= downCalls) throw new SchemaRegistryUnavailableError('the schema registry is unreachable');
+    const text = message.value?.toString() ?? '';
+    if (text === 'missing')
+      return { kind: 'rejected', condition: 'SCHEMA_NOT_FOUND', reason: 'no schema id 9' };
+    if (text === 'bad') return { kind: 'rejected', condition: 'DESERIALIZATION_ERROR', reason: 'truncated' };
+    const json = Buffer.from(JSON.stringify({ n: Number(message.offset) }));
+    return {
+      kind: 'decoded',
+      message: { ...message, value: json, valueSchemaMetadata: { dataFormat: 'AVRO', schemaId: '1' } },
+      filterValue: json,
+    };
+  };
 }
 
 const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => from + i);
@@ -281,6 +308,46 @@ const cases: Case[] = [
     invocations: [[0, '0@0']],
     commits: ['0@1'],
   },
+  {
+    rule: 'Schema registry: a record without its schema or that does not decode goes to the destination alone, never invoked, and the partition moves on',
+    source: { windowMs: 0, destination: 'kafka://dlt' },
+    registry: {},
+    fetches: [
+      { at: 0, offsets: range(0, 3), value: (offset) => ['v', 'missing', 'bad', 'v'][offset] ?? 'v' },
+    ],
+    invocations: [[0, '0@0 0@3']],
+    commits: ['0@4'],
+    destination: [
+      ['SCHEMA_NOT_FOUND', '0@1', 0],
+      ['DESERIALIZATION_ERROR', '0@2', 0],
+    ],
+  },
+  {
+    rule: 'Schema registry: without a destination a refused record is DROPPED with its condition',
+    source: { windowMs: 0 },
+    registry: {},
+    fetches: [{ at: 0, offsets: [0, 1], value: (offset) => (offset === 0 ? 'bad' : 'v') }],
+    invocations: [[0, '0@1']],
+    commits: ['0@2'],
+    log: [/DROPPED 1 record\(s\) t-0\[0\] \(DESERIALIZATION_ERROR, no on-failure destination\)/],
+  },
+  {
+    rule: 'Schema registry: filter patterns match the decoded value',
+    source: { windowMs: 0, filterPatterns: [{ value: { n: [2] } }] },
+    registry: {},
+    fetches: [{ at: 0, offsets: range(0, 3) }],
+    invocations: [[0, '0@2']],
+    commits: ['0@4'],
+  },
+  {
+    rule: 'Schema registry: while the registry is unreachable the records wait (backoff), then are delivered',
+    source: { windowMs: 0 },
+    registry: { registryDownCalls: 2 },
+    fetches: [{ at: 0, offsets: [0, 1] }],
+    invocations: [[3000, '0@0..1']],
+    commits: ['0@2'],
+    log: [/t-0\[0\] waits for the schema registry, retry in 1000 ms/, /retry in 2000 ms/],
+  },
 ];
 
 /** `0@4..5 1@7`: the records of an event, by partition, consecutive offsets as ranges. */
@@ -349,6 +416,7 @@ function run(row: Case) {
         ]);
       },
       log: { info: push, warn: push, error: push },
+      decode: row.registry && fakeDecoder(row.registry.registryDownCalls ?? 0),
     },
   );
   return { delivery, invocations, commits, destination, log };

@@ -90,6 +90,53 @@ describe('readEventSources', () => {
     expect(reading).toThrow(/functions\.consumer\.events\[0\]\.msk: batchSize/);
   });
 
+  it('reads the schema registry, metrics and log level of a provisioned mapping', () => {
+    // Act
+    const [source] = read([
+      {
+        msk: {
+          arn,
+          topic: 'orders',
+          provisionedPollerConfig: { minimumPollers: 1 },
+          schemaRegistryConfig: {
+            schemaRegistryUri: 'arn:aws:glue:eu-west-1:123456789012:registry/shop',
+            eventRecordFormat: 'JSON',
+            schemaValidationConfigs: [{ attribute: 'VALUE' }],
+          },
+          metricsConfig: { metrics: ['EventCount', 'KafkaMetrics'] },
+          loggingConfig: { systemLogLevel: 'WARN' },
+        },
+      },
+    ]);
+
+    // Assess
+    expect(source).toMatchObject({
+      schemaRegistry: {
+        uri: 'arn:aws:glue:eu-west-1:123456789012:registry/shop',
+        eventRecordFormat: 'JSON',
+        attributes: new Set(['VALUE']),
+      },
+      metrics: ['EventCount', 'KafkaMetrics'],
+      systemLogLevel: 'WARN',
+    });
+  });
+
+  it.each([
+    [
+      'schemaRegistryConfig',
+      {
+        schemaRegistryUri: 'https://r',
+        eventRecordFormat: 'SOURCE',
+        schemaValidationConfigs: [{ attribute: 'KEY' }],
+      },
+    ],
+    ['loggingConfig', { systemLogLevel: 'DEBUG' }],
+  ])('refuses %s without provisioned mode, as Lambda does', (key, value) => {
+    expect(() => read([{ kafka: { bootstrapServers: ['b:9092'], topic: 't', [key]: value } }])).toThrow(
+      new RegExp(`functions\\.consumer\\.events\\[0\\]\\.kafka: ${key} needs provisioned mode`),
+    );
+  });
+
   it('requires startingPositionTimestamp with AT_TIMESTAMP', () => {
     // Act
     const reading = () => read([{ msk: { arn, topic: 'events', startingPosition: 'AT_TIMESTAMP' } }]);
