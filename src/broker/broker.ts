@@ -31,6 +31,8 @@ export interface BrokerSettings {
   cleanerBackoffMs: number;
 }
 
+export const OFFSETS_TOPIC = '__consumer_offsets';
+
 /** Producer ids are handed out from blocks; the next block's start is saved before any id of it is used. */
 const PRODUCER_ID_BLOCK = 1000;
 
@@ -82,6 +84,7 @@ export class Broker {
       initialRebalanceDelayMs: settings.groupInitialRebalanceDelayMs,
       log: (message) => logger.debug(message),
     });
+    if (this.offsets.groupIds().length > 0) this.ensureOffsetsTopic();
     this.timers.push(
       setInterval(() => this.eachPartition((p) => p.enforceRetention()), settings.retentionCheckIntervalMs),
       setInterval(() => this.eachPartition((p) => p.compact()), settings.cleanerBackoffMs),
@@ -144,6 +147,19 @@ export class Broker {
     if (!set) return;
     this.waiters.delete(partition);
     for (const wake of set) wake();
+  }
+
+  /**
+   * Kafka creates `__consumer_offsets` when a group coordinator is first looked up (50 partitions,
+   * compacted); this broker lists it from then on, empty.
+   */
+  ensureOffsetsTopic(): void {
+    if (this.topics.get(OFFSETS_TOPIC)) return;
+    this.topics.createInternal(OFFSETS_TOPIC, 50, {
+      'cleanup.policy': 'compact',
+      'compression.type': 'producer',
+      'segment.bytes': '104857600',
+    });
   }
 
   /** Creates a topic with defaults (Metadata's auto-creation). */

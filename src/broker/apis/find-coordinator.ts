@@ -6,6 +6,7 @@ import { handler } from './handler.js';
 const GROUP = 0;
 
 export const findCoordinator = handler(FindCoordinator, (request, { broker, version }) => {
+  if (request.keyType === GROUP) broker.ensureOffsetsTopic();
   const { nodeId, advertisedHost, advertisedPort } = broker.settings;
   const answer = (key: string) =>
     request.keyType === GROUP

@@ -12,7 +12,7 @@ export const metadata = handler(Metadata, (request, { broker, version }) => {
     errorCode: ErrorCode.NONE,
     name: topic.name,
     topicId: topic.id,
-    isInternal: false,
+    isInternal: topic.internal,
     partitions: topic.partitions.map((_, index) => ({
       errorCode: ErrorCode.NONE,
       partitionIndex: index,

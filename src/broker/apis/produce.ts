@@ -191,6 +191,11 @@ function appendOne(
     result.errorCode = ErrorCode.UNKNOWN_TOPIC_OR_PARTITION;
     return result;
   }
+  if (topic.internal) {
+    result.errorCode = ErrorCode.INVALID_TOPIC_EXCEPTION;
+    result.errorMessage = `Cannot append to internal topic ${topicName}`;
+    return result;
+  }
   try {
     const { batch, header } = singleBatch(records, version);
     validate(topic, index, batch, header, Date.now());

@@ -196,27 +196,32 @@ export class Writer {
   }
 
   int8(value: number): this {
-    this.buffer.writeInt8(value, this.reserve(1));
+    const at = this.reserve(1);
+    this.buffer.writeInt8(value, at);
     return this;
   }
 
   int16(value: number): this {
-    this.buffer.writeInt16BE(value, this.reserve(2));
+    const at = this.reserve(2);
+    this.buffer.writeInt16BE(value, at);
     return this;
   }
 
   uint16(value: number): this {
-    this.buffer.writeUInt16BE(value, this.reserve(2));
+    const at = this.reserve(2);
+    this.buffer.writeUInt16BE(value, at);
     return this;
   }
 
   int32(value: number): this {
-    this.buffer.writeInt32BE(value, this.reserve(4));
+    const at = this.reserve(4);
+    this.buffer.writeInt32BE(value, at);
     return this;
   }
 
   uint32(value: number): this {
-    this.buffer.writeUInt32BE(value, this.reserve(4));
+    const at = this.reserve(4);
+    this.buffer.writeUInt32BE(value, at);
     return this;
   }
 
@@ -247,7 +252,8 @@ export class Writer {
   }
 
   float64(value: number): this {
-    this.buffer.writeDoubleBE(value, this.reserve(8));
+    const at = this.reserve(8);
+    this.buffer.writeDoubleBE(value, at);
     return this;
   }
 
@@ -258,10 +264,12 @@ export class Writer {
   uvarint(value: number): this {
     let rest = value;
     while (rest >= 0x80) {
-      this.buffer[this.reserve(1)] = (rest & 0x7f) | 0x80;
+      const at = this.reserve(1);
+      this.buffer[at] = (rest & 0x7f) | 0x80;
       rest = Math.floor(rest / 128);
     }
-    this.buffer[this.reserve(1)] = rest;
+    const at = this.reserve(1);
+    this.buffer[at] = rest;
     return this;
   }
 

@@ -29,6 +29,8 @@ export class Topic {
     readonly id: string,
     readonly partitions: PartitionLog[],
     overrides: Record<string, string>,
+    /** Kafka's own topics (`__consumer_offsets`): listed, never written, read or deleted by clients. */
+    readonly internal = false,
   ) {
     this.config = new TopicConfig(overrides);
   }
@@ -141,13 +143,28 @@ export class TopicRegistry {
     return topic;
   }
 
+  /**
+   * Registers an internal topic, held in memory only: this broker keeps group offsets in its own journal,
+   * so the topic exists for clients that list it, with no records.
+   */
+  createInternal(name: string, partitions: number, overrides: Record<string, string>): Topic {
+    const logs: PartitionLog[] = [];
+    const topic = new Topic(name, randomBytes(16).toString('hex'), logs, overrides, true);
+    for (let i = 0; i < partitions; i++) logs.push(new PartitionLog({ config: () => topic.config }));
+    this.topics.set(name, topic);
+    return topic;
+  }
+
   delete(name: string): Topic {
     const topic = this.topics.get(name);
-    if (!topic)
+    if (!topic) {
       throw new KafkaError(
         ErrorCode.UNKNOWN_TOPIC_OR_PARTITION,
         'This server does not host this topic-partition.',
       );
+    }
+    if (topic.internal)
+      throw new KafkaError(ErrorCode.INVALID_TOPIC_EXCEPTION, `Cannot delete internal topic ${name}`);
     this.topics.delete(name);
     for (const partition of topic.partitions) partition.destroy();
     if (this.root) rmSync(join(this.root, name), { recursive: true, force: true });
@@ -176,7 +193,7 @@ export class TopicRegistry {
   }
 
   private save(topic: Topic, partitions: number): void {
-    if (!this.root) return;
+    if (!this.root || topic.internal) return;
     const dir = join(this.root, topic.name);
     mkdirSync(dir, { recursive: true });
     writeFileAtomic(
