@@ -382,7 +382,8 @@ export function encodeResponse<Res extends Record<string, unknown>>(
   definition: Api<Record<string, unknown>, Res>,
   version: number,
   writer: Writer,
-  value: Res,
+  // Fields absent from `version` may be left out; missing ones are written as their defaults.
+  value: Partial<Res>,
 ): void {
   const { encode } = compile(
     definition.response as Struct<Record<string, unknown>>,
