@@ -26,6 +26,19 @@ export default defineConfig({
       },
       {
         test: {
+          // One suite for the embedded broker and Apache Kafka: CONFORMANCE_BROKER=embedded|kafka.
+          name: 'conformance',
+          include: ['test/conformance/**/*.test.ts'],
+          environment: 'node',
+          globalSetup: ['test/conformance/global-setup.ts'],
+          setupFiles: ['test/integration/setup.ts'],
+          testTimeout: 120_000,
+          hookTimeout: 180_000,
+          fileParallelism: false,
+        },
+      },
+      {
+        test: {
           name: 'deploy',
           include: ['test/deploy/**/*.test.ts'],
           environment: 'node',

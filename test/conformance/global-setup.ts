@@ -1,0 +1,44 @@
+/**
+ * The conformance suite runs against one broker per run: the embedded one (default,
+ * CONFORMANCE_BROKER=embedded) or Apache Kafka from infra/kafka (CONFORMANCE_BROKER=kafka), or an existing
+ * cluster named by KAFKA_BROKERS. The same scenarios and the same expectations run against each, so a
+ * green run on both says the two behave alike for what the scenarios observe.
+ */
+import { rm } from 'node:fs/promises';
+import type {} from 'vitest';
+import type { TestProject } from 'vitest/node';
+import { startKafka } from '../../infra/kafka/broker.js';
+import { startBroker } from '../../src/broker/index.js';
+
+export type BrokerKind = 'embedded' | 'kafka';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    kafkaBrokers: string;
+    brokerKind: BrokerKind;
+  }
+}
+
+export default async function setup(project: TestProject) {
+  const kind: BrokerKind = process.env.CONFORMANCE_BROKER === 'kafka' ? 'kafka' : 'embedded';
+  project.provide('brokerKind', kind);
+  const existing = process.env.KAFKA_BROKERS;
+  if (existing) {
+    project.provide('kafkaBrokers', existing);
+    return;
+  }
+  if (kind === 'kafka') {
+    const kafka = await startKafka();
+    project.provide('kafkaBrokers', kafka.bootstrap);
+    return async () => {
+      await kafka.stop();
+      await rm(kafka.dataDir, { recursive: true, force: true });
+    };
+  }
+  const broker = await startBroker({
+    port: 0,
+    logLevel: process.env.BROKER_LOG_LEVEL === 'debug' ? 'debug' : 'warn',
+  });
+  project.provide('kafkaBrokers', broker.bootstrap);
+  return () => broker.stop();
+}
