@@ -11,6 +11,7 @@ export const ConfigType = { BOOLEAN: 1, STRING: 2, INT: 3, SHORT: 4, LONG: 5, DO
 export const ConfigSource = {
   TOPIC_CONFIG: 1,
   DYNAMIC_BROKER_CONFIG: 2,
+  DYNAMIC_DEFAULT_BROKER_CONFIG: 3,
   STATIC_BROKER_CONFIG: 4,
   DEFAULT_CONFIG: 5,
 } as const;
@@ -18,6 +19,12 @@ export const ConfigSource = {
 const LONG_MAX = '9223372036854775807';
 
 interface ConfigDefinition {
+  /**
+   * Where the default comes from when the topic does not override it. A KRaft cluster of Kafka 4 sets
+   * min.insync.replicas as a cluster-wide dynamic default (for eligible leader replicas, KIP-966), so Kafka
+   * reports that one as DYNAMIC_DEFAULT_BROKER_CONFIG, and kafka-topics --describe lists it.
+   */
+  defaultSource?: number;
   type: (typeof ConfigType)[keyof typeof ConfigType];
   default: string;
   /** Broker config whose value is the topic default (a synonym in DescribeConfigs). */
@@ -187,7 +194,7 @@ export const TOPIC_CONFIGS: Readonly<Record<string, ConfigDefinition>> = {
     '1',
     'min.insync.replicas',
     'replicas that must acknowledge acks=all',
-    { min: 1 },
+    { min: 1, defaultSource: ConfigSource.DYNAMIC_DEFAULT_BROKER_CONFIG },
   ),
   preallocate: def(ConfigType.BOOLEAN, 'false', 'log.preallocate', 'preallocate segment files'),
   'remote.log.copy.disable': def(ConfigType.BOOLEAN, 'false', 'remote.log.copy.disable', 'tiered storage'),

@@ -41,7 +41,7 @@ describe('Apache Kafka CLI tools', () => {
     const described = await kafkaTool(tools.topics, [...server, '--describe', '--topic', name]);
     expect(described).toMatch(
       new RegExp(
-        `Topic: ${name.replaceAll('.', '\\.')}\\s+TopicId: \\S+\\s+PartitionCount: 2\\s+ReplicationFactor: 1\\s+Configs: retention.ms=60000`,
+        `Topic: ${name.replaceAll('.', '\\.')}\\s+TopicId: \\S+\\s+PartitionCount: 2\\s+ReplicationFactor: 1\\s+Configs: min.insync.replicas=1,retention.ms=60000`,
       ),
     );
     expect(described.match(/Partition: \d\s+Leader: \d+\s+Replicas: \d+\s+Isr: \d+/g)).toHaveLength(2);

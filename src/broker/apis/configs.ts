@@ -35,17 +35,18 @@ export function describeTopicConfigs(
     .filter(([name]) => keys === null || keys.length === 0 || keys.includes(name))
     .map(([name, definition]) => {
       const override = overrides[name];
+      const defaultSource = definition.defaultSource ?? ConfigSource.DEFAULT_CONFIG;
       const defaultSynonym = {
         name: definition.brokerName,
         value: definition.default,
-        source: ConfigSource.DEFAULT_CONFIG,
+        source: defaultSource,
       };
       return {
         name,
         value: override ?? definition.default,
         readOnly: false,
-        isDefault: override === undefined,
-        configSource: override === undefined ? ConfigSource.DEFAULT_CONFIG : ConfigSource.TOPIC_CONFIG,
+        isDefault: override === undefined && defaultSource === ConfigSource.DEFAULT_CONFIG,
+        configSource: override === undefined ? defaultSource : ConfigSource.TOPIC_CONFIG,
         isSensitive: false,
         synonyms: synonyms
           ? [
