@@ -9,6 +9,7 @@ import { cpus, loadavg, totalmem } from 'node:os';
 import { Kafka, logLevel } from 'kafkajs';
 import { startKafka } from '../infra/kafka/broker.js';
 import { startOffline } from '../test/support/offline.js';
+import { brokerSection } from './broker.js';
 import { bundle } from './bundle.js';
 import { bundleTable, measureBundles } from './bundles.js';
 import type { HandlerRow } from './consumers.js';
@@ -18,6 +19,8 @@ import { offlineKafkaSection } from './offline-kafka.js';
 import { makeBatches, VALUE_BYTES } from './payload.js';
 import { fixed, median, percentile, table, thousands } from './stats.js';
 
+type Section = 'inprocess' | 'http' | 'consumers' | 'offline' | 'bundles' | 'broker';
+
 const env = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
 const settings = {
   partitions: 3,
@@ -26,7 +29,7 @@ const settings = {
   batches: env('BENCH_BATCHES', 800),
   rounds: env('BENCH_ROUNDS', 4),
   httpSeconds: env('BENCH_HTTP_SECONDS', 6),
-  only: process.env.BENCH_ONLY as 'inprocess' | 'http' | 'consumers' | 'offline' | 'bundles' | undefined,
+  only: process.env.BENCH_ONLY as Section | undefined,
   consumerRounds: env('BENCH_CONSUMER_ROUNDS', 3),
   httpWarmupSeconds: env('BENCH_HTTP_WARMUP_SECONDS', 3),
   httpScenarioWarmupSeconds: env('BENCH_HTTP_SCENARIO_WARMUP_SECONDS', 1.5),
@@ -358,6 +361,11 @@ async function createTopic(bootstrap: string, name = 'produce'): Promise<string>
 
 async function main(): Promise<void> {
   const machine = { load: loadavg() };
+  if (settings.only === 'broker') {
+    // Starts both brokers itself; nothing else of the bench runs.
+    realWrite(`\n# Broker bench\n${(await brokerSection(say)).join('\n')}\n`);
+    return;
+  }
   let bootstrap = process.env.KAFKA_BROKERS;
   let broker = `KAFKA_BROKERS=${bootstrap}`;
   if (!bootstrap) {
@@ -376,17 +384,17 @@ async function main(): Promise<void> {
   const topic = await createTopic(bootstrap);
   say(`topic ${topic} on ${bootstrap}`);
 
-  const wants = (section: NonNullable<typeof settings.only>) =>
-    settings.only === undefined || settings.only === section;
+  const wants = (section: Section) => settings.only === undefined || settings.only === section;
   const inproc = wants('inprocess') ? await inProcess(bootstrap, topic) : undefined;
   const http = wants('http') ? await overHttp(bootstrap, topic) : undefined;
   const consumerResults = wants('consumers') ? await consumers(bootstrap) : undefined;
   const offline = wants('offline') ? await offlineKafkaSection(bootstrap, say) : [];
+  const brokerLines = wants('broker') ? await brokerSection(say) : [];
   const bundles = wants('bundles')
     ? `\n## Bundles and cold start (serverless package --stage dev; fresh Node ${process.version} process per sample, median of 5; Lambda runs nodejs24.x on arm64)\n\n${bundleTable(await measureBundles(bootstrap))}\n`
     : '';
   realWrite(
-    `\n${report(machine, broker, inproc, http, consumerResults)}${offline.map((line) => `${line}\n`).join('')}${bundles}`,
+    `\n${report(machine, broker, inproc, http, consumerResults)}${offline.map((line) => `${line}\n`).join('')}${bundles}${brokerLines.map((line) => `${line}\n`).join('')}`,
   );
 }
 
