@@ -38,6 +38,8 @@ export interface StartKafkaOptions {
    * the authenticated paths of the Kafka client are tested against the real thing.
    */
   saslUser?: { username: string; password: string };
+  /** Extra server.properties lines (e.g. shorter log.retention.check.interval.ms for a test). */
+  properties?: Record<string, string>;
 }
 
 export interface RunningKafka {
@@ -119,7 +121,7 @@ function saslProperties({ sasl }: Listeners): string[] {
   ];
 }
 
-function serverProperties(listeners: Listeners, logDir: string): string {
+function serverProperties(listeners: Listeners, logDir: string, extra: Record<string, string> = {}): string {
   const { port, controllerPort, sasl } = listeners;
   const saslListener = sasl ? `,SASL_PLAINTEXT://127.0.0.1:${sasl.port}` : '';
   return `${[
@@ -143,6 +145,7 @@ function serverProperties(listeners: Listeners, logDir: string): string {
     'share.coordinator.state.topic.replication.factor=1',
     'share.coordinator.state.topic.min.isr=1',
     'group.initial.rebalance.delay.ms=0',
+    ...Object.entries(extra).map(([name, value]) => `${name}=${value}`),
   ].join('\n')}\n`;
 }
 
@@ -219,7 +222,10 @@ export async function startKafka(options: StartKafkaOptions = {}): Promise<Runni
   await killStale(pidFile);
 
   const propertiesFile = join(dataDir, 'server.properties');
-  await writeFile(propertiesFile, serverProperties({ port, controllerPort, sasl }, logDir));
+  await writeFile(
+    propertiesFile,
+    serverProperties({ port, controllerPort, sasl }, logDir, options.properties),
+  );
   if (!existsSync(join(logDir, 'meta.properties'))) {
     const run = promisify(execFile);
     const { stdout: clusterId } = await run('java', java(libs, 'kafka.tools.StorageTool', ['random-uuid']));

@@ -15,6 +15,7 @@ import {
   LOG_OVERHEAD,
   readBatchHeader,
   readRecords,
+  setMaxTimestamp,
 } from '../records/batch.js';
 import type { Topic } from '../state/topics.js';
 import { handler } from './handler.js';
@@ -145,11 +146,15 @@ function validate(topic: Topic, partition: number, batch: Buffer, header: BatchH
       );
     }
   }
-  checkTimestamps(
-    topic,
-    records.map((r) => r.timestamp),
-    now,
-  );
+  const timestamps = records.map((r) => r.timestamp);
+  checkTimestamps(topic, timestamps, now);
+  // Kafka corrects a batch whose max timestamp is not its records' (kafkajs sends the time of sending):
+  // retention and ListOffsets go by it.
+  const max = Math.max(...timestamps);
+  if (max !== header.maxTimestamp) {
+    setMaxTimestamp(batch, max);
+    header.maxTimestamp = max;
+  }
 }
 
 function checkTimestamps(topic: Topic, timestamps: number[], now: number): void {

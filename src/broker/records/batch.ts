@@ -90,13 +90,18 @@ export function setPartitionLeaderEpoch(batch: Buffer, epoch: number): void {
   batch.writeInt32BE(epoch, 12);
 }
 
+/** Sets a batch's max timestamp (CreateTime) and recomputes its CRC. */
+export function setMaxTimestamp(batch: Buffer, timestamp: number): void {
+  const high = Math.floor(timestamp / 2 ** 32);
+  batch.writeInt32BE(high, 35);
+  batch.writeUInt32BE(timestamp - high * 2 ** 32, 39);
+  batch.writeUInt32BE(computeCrc(batch), CRC_AT);
+}
+
 /** Marks a batch LogAppendTime with `now` as its max timestamp and recomputes its CRC. */
 export function setLogAppendTime(batch: Buffer, now: number): void {
   batch.writeInt16BE(batch.readInt16BE(ATTRIBUTES_AT) | Attributes.logAppendTime, ATTRIBUTES_AT);
-  const high = Math.floor(now / 2 ** 32);
-  batch.writeInt32BE(high, 35);
-  batch.writeUInt32BE(now - high * 2 ** 32, 39);
-  batch.writeUInt32BE(computeCrc(batch), CRC_AT);
+  setMaxTimestamp(batch, now);
 }
 
 export interface RecordHeader {
