@@ -1,8 +1,11 @@
 /**
  * Apache Kafka's own command-line tools (the Java clients of Kafka 4, run from the Maven jars):
  * kafka-topics --create/--describe/--alter, the console producer and consumer, and
- * kafka-consumer-groups --describe and --reset-offsets.
+ * kafka-consumer-groups --describe and --reset-offsets, kafka-configs, kafka-delete-records.
  */
+import { rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, inject, it } from 'vitest';
 import { afterFile } from '../support/cleanup.js';
 import { uniqueName } from '../support/kafka.js';
@@ -105,5 +108,52 @@ describe('Apache Kafka CLI tools', () => {
     const offsets = await admin.fetchOffsets({ groupId: group, topics: [name] });
     await admin.disconnect();
     expect(offsets[0]?.partitions.every((p) => p.offset === '0')).toBe(true);
+  });
+
+  it('kafka-configs alters topic configs incrementally and describes them; kafka-delete-records moves the low watermark', async () => {
+    const name = uniqueName('cf-cli-configs');
+    const admin = kafkajs(bootstrap).admin();
+    await admin.connect();
+    afterFile(async () => {
+      await admin.deleteTopics({ topics: [name] }).catch(() => undefined);
+      await admin.disconnect();
+    });
+    await admin.createTopics({ waitForLeaders: true, topics: [{ topic: name }] });
+    const topicEntity = ['--entity-type', 'topics', '--entity-name', name];
+    await kafkaTool(tools.configs, [
+      ...server,
+      '--alter',
+      ...topicEntity,
+      '--add-config',
+      'retention.ms=90000,cleanup.policy=[compact,delete]',
+    ]);
+    const described = await kafkaTool(tools.configs, [...server, '--describe', ...topicEntity]);
+    expect(described).toMatch(
+      /^\s+cleanup\.policy=compact,delete sensitive=false synonyms=\{DYNAMIC_TOPIC_CONFIG:cleanup\.policy=compact,delete/m,
+    );
+    expect(described).toMatch(
+      /^\s+retention\.ms=90000 sensitive=false synonyms=\{DYNAMIC_TOPIC_CONFIG:retention\.ms=90000/m,
+    );
+    await kafkaTool(tools.configs, [...server, '--alter', ...topicEntity, '--delete-config', 'retention.ms']);
+    const after = await kafkaTool(tools.configs, [...server, '--describe', ...topicEntity]);
+    expect(after).not.toContain('retention.ms=');
+    expect(after).toContain('cleanup.policy=compact,delete');
+
+    const producer = kafkajs(bootstrap).producer();
+    await producer.connect();
+    await producer.send({
+      topic: name,
+      acks: -1,
+      messages: ['a', 'b', 'c'].map((value) => ({ key: value, value })),
+    });
+    await producer.disconnect();
+    const plan = JSON.stringify({ partitions: [{ topic: name, partition: 0, offset: 2 }], version: 1 });
+    const file = join(tmpdir(), `${name}.json`);
+    await writeFile(file, plan);
+    afterFile(() => rm(file, { force: true }));
+    expect(await kafkaTool(tools.deleteRecords, [...server, '--offset-json-file', file])).toMatch(
+      /low_watermark: 2/,
+    );
+    expect(await admin.fetchTopicOffsets(name)).toEqual([{ partition: 0, offset: '3', high: '3', low: '2' }]);
   });
 });

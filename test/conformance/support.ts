@@ -87,4 +87,6 @@ export const tools = {
   consoleProducer: 'org.apache.kafka.tools.ConsoleProducer',
   consoleConsumer: 'org.apache.kafka.tools.consumer.ConsoleConsumer',
   consumerGroups: 'org.apache.kafka.tools.consumer.group.ConsumerGroupCommand',
+  configs: 'kafka.admin.ConfigCommand',
+  deleteRecords: 'org.apache.kafka.tools.DeleteRecordsCommand',
 } as const;
