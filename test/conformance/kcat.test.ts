@@ -9,11 +9,14 @@ import { kafkajs, kcat } from './support.js';
 
 const bootstrap = inject('kafkaBrokers');
 
-async function topic(prefix: string, partitions = 1) {
+async function topic(prefix: string, partitions = 1, configEntries: { name: string; value: string }[] = []) {
   const name = uniqueName(prefix);
   const admin = kafkajs(bootstrap).admin();
   await admin.connect();
-  await admin.createTopics({ waitForLeaders: true, topics: [{ topic: name, numPartitions: partitions }] });
+  await admin.createTopics({
+    waitForLeaders: true,
+    topics: [{ topic: name, numPartitions: partitions, configEntries }],
+  });
   afterFile(async () => {
     await admin.deleteTopics({ topics: [name] }).catch(() => undefined);
     await admin.disconnect();
@@ -88,4 +91,21 @@ describe('kcat', () => {
       await admin.disconnect();
     }
   });
+
+  it.each(['gzip', 'snappy', 'lz4', 'zstd'])(
+    'a compacted topic reads keys inside %s batches: keyed records accepted, a keyless one refused',
+    async (codec) => {
+      const name = await topic(`cf-kcat-compact-${codec}`, 1, [{ name: 'cleanup.policy', value: 'compact' }]);
+      await kcat(['-b', bootstrap, '-P', '-t', name, '-p', '0', '-z', codec, '-K', ':'], 'k1:v1\nk2:v2\n');
+      await expect(
+        kcat(['-b', bootstrap, '-P', '-t', name, '-p', '0', '-z', codec], 'no key\n'),
+      ).rejects.toThrow(/Broker failed to validate record/);
+      expect(
+        (await consume(['-t', name, '-p', '0', '-o', 'beginning'])).map((r) => [r.key, r.payload]),
+      ).toEqual([
+        ['k1', 'v1'],
+        ['k2', 'v2'],
+      ]);
+    },
+  );
 });

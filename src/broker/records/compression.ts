@@ -4,10 +4,17 @@
  * compressed batches as received; it opens them only to read keys and timestamps (compacted topics,
  * ListOffsets by timestamp, the log cleaner).
  */
+import { createRequire } from 'node:module';
 import { gunzipSync } from 'node:zlib';
-import { decompress as zstdDecompress } from 'fzstd';
-import { decompressFrameSync } from 'lz4-napi';
-import { uncompressSync as snappyUncompress } from 'snappy';
+
+// The codecs load on first use: most runs never open a compressed batch, and loading them costs start-up time.
+const require = createRequire(import.meta.url);
+const snappyUncompress = (data: Buffer): Buffer =>
+  (require('snappy') as typeof import('snappy')).uncompressSync(data) as Buffer;
+const decompressFrameSync = (data: Buffer): Buffer =>
+  (require('lz4-napi') as typeof import('lz4-napi')).decompressFrameSync(data);
+const zstdDecompress = (data: Buffer): Uint8Array =>
+  (require('fzstd') as typeof import('fzstd')).decompress(data);
 
 export const Compression = { none: 0, gzip: 1, snappy: 2, lz4: 3, zstd: 4 } as const;
 
@@ -16,14 +23,14 @@ const XERIAL_HEADER_BYTES = 16;
 
 function unsnappy(data: Buffer): Buffer {
   if (data.length < XERIAL_HEADER_BYTES || !data.subarray(0, 8).equals(XERIAL_MAGIC)) {
-    return snappyUncompress(data) as Buffer;
+    return snappyUncompress(data);
   }
   const blocks: Buffer[] = [];
   let at = XERIAL_HEADER_BYTES;
   while (at + 4 <= data.length) {
     const size = data.readInt32BE(at);
     at += 4;
-    blocks.push(snappyUncompress(data.subarray(at, at + size)) as Buffer);
+    blocks.push(snappyUncompress(data.subarray(at, at + size)));
     at += size;
   }
   return Buffer.concat(blocks);
