@@ -150,7 +150,8 @@ function validate(topic: Topic, partition: number, batch: Buffer, header: BatchH
   checkTimestamps(topic, timestamps, now);
   // Kafka corrects a batch whose max timestamp is not its records' (kafkajs sends the time of sending):
   // retention and ListOffsets go by it.
-  const max = Math.max(...timestamps);
+  let max = -1;
+  for (const timestamp of timestamps) if (timestamp > max) max = timestamp;
   if (max !== header.maxTimestamp) {
     setMaxTimestamp(batch, max);
     header.maxTimestamp = max;
