@@ -1,10 +1,12 @@
 /**
  * The conformance suite runs against one broker per run: the embedded one (default,
- * CONFORMANCE_BROKER=embedded) or Apache Kafka from infra/kafka (CONFORMANCE_BROKER=kafka), or an existing
- * cluster named by KAFKA_BROKERS. The same scenarios and the same expectations run against each, so a
+ * CONFORMANCE_BROKER=embedded, in memory; embedded-disk keeps its log in a temporary data directory) or
+ * Apache Kafka from infra/kafka (CONFORMANCE_BROKER=kafka), or an existing cluster named by KAFKA_BROKERS. The same scenarios and the same expectations run against each, so a
  * green run on both says the two behave alike for what the scenarios observe.
  */
-import { rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type {} from 'vitest';
 import type { TestProject } from 'vitest/node';
 import { startKafka } from '../../infra/kafka/broker.js';
@@ -46,12 +48,20 @@ export default async function setup(project: TestProject) {
       await rm(kafka.dataDir, { recursive: true, force: true });
     };
   }
+  const dataDir =
+    process.env.CONFORMANCE_BROKER === 'embedded-disk'
+      ? await mkdtemp(join(tmpdir(), 'conformance-broker-'))
+      : undefined;
   const broker = await startBroker({
     port: 0,
+    ...(dataDir ? { dataDir } : {}),
     logLevel: process.env.BROKER_LOG_LEVEL === 'debug' ? 'debug' : 'warn',
     retentionCheckIntervalMs: MAINTENANCE_INTERVAL_MS,
     cleanerBackoffMs: MAINTENANCE_INTERVAL_MS,
   });
   project.provide('kafkaBrokers', broker.bootstrap);
-  return () => broker.stop();
+  return async () => {
+    await broker.stop();
+    if (dataDir) await rm(dataDir, { recursive: true, force: true });
+  };
 }
