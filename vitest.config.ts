@@ -1,6 +1,8 @@
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
+  // `vitest --watch` watches the repository: never the broker's data, venvs, caches or build output.
+  server: { watch: { ignored: ['**/.local/**', '**/.cache/**', '**/.esbuild*/**', '**/.serverless/**'] } },
   test: {
     // The JSON report lets .ci/run print one 'N passed, N failed' line.
     reporters: ['default', ['json', { outputFile: '.cache/test-results.json' }]],

@@ -26,7 +26,7 @@ export async function bundle(entry: string, name: string): Promise<Bundle> {
     outfile,
     bundle: true,
     minify: process.env.BENCH_MINIFY !== 'false',
-    sourcemap: true,
+    sourcemap: false,
     target: 'node20',
     platform: 'node',
     format: 'esm',

@@ -93,7 +93,13 @@ export function benchEvent(kind: keyof typeof values, topic: string): KafkaEvent
 /** Accepts every record without writing it: the handler's own cost. */
 const noopWriter: RecordWriter = {
   async topicInfo(topic) {
-    return { name: topic, partitionCount: PARTITIONS, partitions: [], maxMessageBytes: 1_048_588 };
+    return {
+      name: topic,
+      partitionCount: PARTITIONS,
+      partitions: [],
+      maxMessageBytes: 1_048_588,
+      compacted: false,
+    };
   },
   async write(_topic, records) {
     return records.map((record) => ({ ok: true, partition: 0, offset: '0', timestamp: record.timestamp }));
@@ -155,12 +161,7 @@ export async function benchHandlers(
   }
   return {
     rows,
-    close: async () => {
-      await Promise.all([
-        connection.producer('all').then((producer) => producer.disconnect()),
-        connection.admin().then((admin) => admin.disconnect()),
-      ]);
-    },
+    close: () => connection.close(),
   };
 }
 

@@ -68,13 +68,7 @@ export function handlerSender(bootstrap: string, topic: string, batches: Batch[]
         throw new Error(`handler answered ${response.statusCode}: ${response.body.slice(0, 500)}`);
       }
     },
-    async close() {
-      // Only the clients this run used: the idempotent producer (acks=all) and the metadata admin.
-      await Promise.allSettled([
-        connection.producer('all').then((producer) => producer.disconnect()),
-        connection.admin().then((admin) => admin.disconnect()),
-      ]);
-    },
+    close: () => connection.close(),
   };
 }
 

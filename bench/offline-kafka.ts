@@ -6,11 +6,11 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Kafka } from 'kafkajs';
-import type { KafkaEvent } from '../src/offline-kafka/event.js';
-import { type EmulatorLog, kafkaClient } from '../src/offline-kafka/kafka.js';
-import { EventSourcePoller } from '../src/offline-kafka/poller.js';
-import type { EventSource } from '../src/offline-kafka/sources.js';
-import { testSource } from '../test/integration/offline-kafka/test-source.js';
+import type { KafkaEvent } from '../src/serverless-kafka-events/emulate/event.js';
+import { type EmulatorLog, kafkaClient } from '../src/serverless-kafka-events/emulate/kafka.js';
+import { EventSourcePoller } from '../src/serverless-kafka-events/emulate/poller.js';
+import type { EventSource } from '../src/serverless-kafka-events/emulate/sources.js';
+import { testSource } from '../test/integration/serverless-kafka-events/emulate/test-source.js';
 import { fixed, median, percentile, table, thousands } from './stats.js';
 
 const env = (name: string, fallback: number) => Number(process.env[name] ?? fallback);

@@ -3,7 +3,7 @@
 export const VALUE_BYTES = 1024;
 
 /** One JSON value of exactly VALUE_BYTES bytes of UTF-8 JSON. */
-export function jsonValue(sequence: number): Record<string, unknown> {
+function jsonValue(sequence: number): Record<string, unknown> {
   const value = {
     id: `evt-${String(sequence).padStart(9, '0')}`,
     type: 'page_view',

@@ -1,6 +1,8 @@
-/** `GET /v1/openapi.json`: the OpenAPI 3.1 document, generated from the zod schemas. */
+/** `GET /v1/openapi.json`: the OpenAPI 3.1 document, generated from the zod schemas at this deployment's limits. */
 import { httpHandler } from '../src/shared/http/handler.js';
-import { openApiDocument } from '../src/shared/http/openapi.js';
+import { deploymentOpenApiDocument } from '../src/shared/http/openapi.js';
 import { jsonResponse } from '../src/shared/http/response.js';
 
-export const handler = httpHandler(async () => jsonResponse(200, openApiDocument()));
+const document = deploymentOpenApiDocument();
+
+export const handler = httpHandler(async () => jsonResponse(200, document));

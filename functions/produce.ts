@@ -1,5 +1,5 @@
 /** `POST /v1/topics/{topic}/records`: produce records over HTTP. */
-import { defaultProduceService } from '../src/shared/container.js';
+import { produceService } from '../src/shared/container.js';
 import { createProduceHandler } from '../src/shared/produce/http.js';
 
-export const handler = createProduceHandler(defaultProduceService());
+export const handler = createProduceHandler(produceService());

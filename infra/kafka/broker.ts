@@ -13,6 +13,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { Kafka, logLevel } from 'kafkajs';
+import { type ExitStatus, exitOf } from '../local/supervisor.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 export const repositoryRoot = join(here, '..', '..');
@@ -50,6 +51,8 @@ export interface RunningKafka {
   saslBootstrap: string | undefined;
   dataDir: string;
   pid: number;
+  /** Settles when the JVM ends, on its own or after stop(). */
+  exited: Promise<ExitStatus>;
   stop(): Promise<void>;
 }
 
@@ -249,9 +252,23 @@ export async function startKafka(options: StartKafkaOptions = {}): Promise<Runni
   const logFile = join(dataDir, 'broker.log');
   const child = spawn(
     'java',
-    java(libs, 'kafka.Kafka', [propertiesFile], ['-Xms256m', '-Xmx768m', '-Djava.awt.headless=true']),
+    java(
+      libs,
+      'kafka.Kafka',
+      [propertiesFile],
+      [
+        '-Xms256m',
+        '-Xmx768m',
+        '-Djava.awt.headless=true',
+        // A crash (SIGABRT, SIGSEGV) reports into the data folder, not the working directory, and leaves
+        // no core file of the heap's size behind.
+        `-XX:ErrorFile=${join(dataDir, 'hs_err_pid%p.log')}`,
+        '-XX:-CreateCoredumpOnCrash',
+      ],
+    ),
     { stdio: ['ignore', 'pipe', 'pipe'] },
   );
+  const exited = exitOf(child);
   const log = createWriteStream(logFile, { flags: 'a' });
   for (const stream of [child.stdout, child.stderr]) {
     stream?.pipe(log, { end: false });
@@ -263,7 +280,6 @@ export async function startKafka(options: StartKafkaOptions = {}): Promise<Runni
   const bootstrap = `127.0.0.1:${port}`;
   const stop = async (): Promise<void> => {
     if (child.exitCode === null && child.signalCode === null) {
-      const exited = once(child, 'exit');
       child.kill('SIGTERM');
       const timer = setTimeout(() => child.kill('SIGKILL'), STOP_TIMEOUT_MS);
       await exited;
@@ -285,6 +301,7 @@ export async function startKafka(options: StartKafkaOptions = {}): Promise<Runni
     saslBootstrap: sasl ? `127.0.0.1:${sasl.port}` : undefined,
     dataDir,
     pid: child.pid,
+    exited,
     stop,
   };
 }

@@ -1,7 +1,11 @@
 /** Creates the declared topics that do not exist yet; existing ones are left as they are. */
+import { KafkaAdmin } from '../../src/shared/kafka/admin.js';
 import { KafkaConnection } from '../../src/shared/kafka/client.js';
 import { loadKafkaConfig } from '../../src/shared/kafka/config.js';
 import type { TopicDeclaration } from '../../src/shared/topics.js';
+
+/** Creating a topic waits for its partition leaders; a fresh broker may take a while. */
+const TIMEOUT_MS = 60_000;
 
 export async function ensureTopics(
   bootstrap: string,
@@ -10,23 +14,16 @@ export async function ensureTopics(
   const connection = new KafkaConnection(
     loadKafkaConfig({ KAFKA_BROKERS: bootstrap, KAFKA_CLIENT_ID: 'local-setup' }),
   );
-  const admin = await connection.admin();
   try {
-    const existing = new Set(await admin.listTopics());
-    const missing = declarations.filter((topic) => !existing.has(topic.name));
-    if (missing.length > 0) {
-      await admin.createTopics({
-        waitForLeaders: true,
-        topics: missing.map((topic) => ({
-          topic: topic.name,
-          numPartitions: topic.partitions,
-          replicationFactor: 1,
-          configEntries: Object.entries(topic.configs).map(([name, value]) => ({ name, value })),
-        })),
-      });
-    }
-    return missing.map((topic) => topic.name);
+    return await new KafkaAdmin(connection).run(TIMEOUT_MS, async (admin) => {
+      const existing = new Set((await admin.listTopics()).map((topic) => topic.name));
+      const missing = declarations.filter((topic) => !existing.has(topic.name));
+      await Promise.all(
+        missing.map((topic) => admin.createTopic({ ...topic, replicationFactor: 1, validateOnly: false })),
+      );
+      return missing.map((topic) => topic.name);
+    });
   } finally {
-    await admin.disconnect();
+    await connection.close();
   }
 }

@@ -31,7 +31,7 @@ export interface BrokerSettings {
   cleanerBackoffMs: number;
 }
 
-export const OFFSETS_TOPIC = '__consumer_offsets';
+const OFFSETS_TOPIC = '__consumer_offsets';
 
 /** Producer ids are handed out from blocks; the next block's start is saved before any id of it is used. */
 const PRODUCER_ID_BLOCK = 1000;

@@ -15,7 +15,7 @@ import { ApiVersions } from './protocol/messages/api-versions.js';
 import { decodeRequest, encodeResponse } from './protocol/schema.js';
 
 /** socket.request.max.bytes: Kafka closes connections that announce a larger request. */
-export const MAX_REQUEST_BYTES = 100 * 1024 * 1024;
+const MAX_REQUEST_BYTES = 100 * 1024 * 1024;
 
 function frame(write: (w: Writer) => void, sizeHint = 256): Buffer {
   const w = new Writer(sizeHint);

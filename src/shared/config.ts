@@ -4,6 +4,7 @@
  */
 import type * as z from 'zod';
 
+/** A setting in the environment is missing or wrong; the message names every variable at fault. */
 export class ConfigurationError extends Error {
   override name = 'ConfigurationError';
 }

@@ -1,7 +1,7 @@
 /**
  * The service's error vocabulary. Every failure a caller can see is a {@link ServiceError} with a stable
- * `code`, an HTTP `statusCode` and a `retriable` flag; `src/shared/http/response.ts` is the one place that
- * turns errors into responses.
+ * `code` and a `retriable` flag. Errors carry no HTTP status: `src/shared/http/status.ts` assigns those,
+ * and `src/shared/http/response.ts` is the one place that turns errors into responses.
  */
 
 /** A field-level problem, e.g. one zod issue. `field` is the path in dotted/bracket form. */
@@ -20,10 +20,9 @@ export interface ServiceErrorOptions {
 
 export abstract class ServiceError extends Error {
   abstract readonly code: string;
-  abstract readonly statusCode: number;
   abstract readonly retriable: boolean;
   readonly details: ErrorDetail[];
-  /** Sent as `Retry-After` with 429, 503 and 504. */
+  /** How long to wait before retrying, in seconds (HTTP sends it as `Retry-After`). */
   readonly retryAfterSeconds: number | undefined;
 
   constructor(message: string, options: ServiceErrorOptions = {}) {
@@ -34,57 +33,98 @@ export abstract class ServiceError extends Error {
   }
 }
 
-/** Builds a concrete error class for one code, so every code is declared in one line. */
-function errorClass(code: string, statusCode: number, retriable: boolean, retryAfterSeconds?: number) {
-  return class extends ServiceError {
+/**
+ * Builds a concrete error class for one code, so every code is declared in one line. `name` becomes the
+ * class's name and so every instance's `name`: what Lambda reports as `errorType` and logs show. (A class
+ * expression returned from a function has an empty name otherwise.)
+ */
+function errorClass(name: string, code: string, retriable: boolean, retryAfterSeconds?: number) {
+  const ErrorClass = class extends ServiceError {
     readonly code = code;
-    readonly statusCode = statusCode;
     readonly retriable = retriable;
     constructor(message: string, options: ServiceErrorOptions = {}) {
       super(message, { retryAfterSeconds, ...options });
     }
   };
+  Object.defineProperty(ErrorClass, 'name', { value: name });
+  return ErrorClass;
 }
 
-// Caller mistakes (4xx).
-export const InvalidJsonError = errorClass('INVALID_JSON', 400, false);
-export const ValidationError = errorClass('VALIDATION_FAILED', 400, false);
-export const PartitionNotFoundError = errorClass('PARTITION_NOT_FOUND', 400, false);
-export const InvalidRecordError = errorClass('INVALID_RECORD', 400, false);
-export const ForbiddenError = errorClass('FORBIDDEN', 403, false);
-export const TopicNotAllowedError = errorClass('TOPIC_NOT_ALLOWED', 403, false);
-export const NotFoundError = errorClass('NOT_FOUND', 404, false);
-export const TopicNotFoundError = errorClass('TOPIC_NOT_FOUND', 404, false);
-export const MethodNotAllowedError = errorClass('METHOD_NOT_ALLOWED', 405, false);
-export const PayloadTooLargeError = errorClass('PAYLOAD_TOO_LARGE', 413, false);
-export const RecordTooLargeError = errorClass('RECORD_TOO_LARGE', 413, false);
-export const UnsupportedMediaTypeError = errorClass('UNSUPPORTED_MEDIA_TYPE', 415, false);
-export const ThrottledError = errorClass('THROTTLED', 429, true, 1);
+// Caller mistakes.
+export const BadRequestError = errorClass('BadRequestError', 'BAD_REQUEST', false);
+export const InvalidJsonError = errorClass('InvalidJsonError', 'INVALID_JSON', false);
+export const ValidationError = errorClass('ValidationError', 'VALIDATION_FAILED', false);
+export const PartitionNotFoundError = errorClass('PartitionNotFoundError', 'PARTITION_NOT_FOUND', false);
+export const InvalidRecordError = errorClass('InvalidRecordError', 'INVALID_RECORD', false);
+export const ForbiddenError = errorClass('ForbiddenError', 'FORBIDDEN', false);
+export const TopicNotAllowedError = errorClass('TopicNotAllowedError', 'TOPIC_NOT_ALLOWED', false);
+export const NotFoundError = errorClass('NotFoundError', 'NOT_FOUND', false);
+export const TopicNotFoundError = errorClass('TopicNotFoundError', 'TOPIC_NOT_FOUND', false);
+export const MethodNotAllowedError = errorClass('MethodNotAllowedError', 'METHOD_NOT_ALLOWED', false);
+export const PayloadTooLargeError = errorClass('PayloadTooLargeError', 'PAYLOAD_TOO_LARGE', false);
+export const RecordTooLargeError = errorClass('RecordTooLargeError', 'RECORD_TOO_LARGE', false);
+export const UnsupportedMediaTypeError = errorClass(
+  'UnsupportedMediaTypeError',
+  'UNSUPPORTED_MEDIA_TYPE',
+  false,
+);
+export const RequestHeadersTooLargeError = errorClass(
+  'RequestHeadersTooLargeError',
+  'REQUEST_HEADERS_TOO_LARGE',
+  false,
+);
+export const ThrottledError = errorClass('ThrottledError', 'THROTTLED', true, 1);
 
 // Administration (src/shared/admin): caller mistakes and conflicts with the cluster's state.
-export const InvalidPartitionCountError = errorClass('INVALID_PARTITION_COUNT', 400, false);
-export const InvalidReplicationFactorError = errorClass('INVALID_REPLICATION_FACTOR', 400, false);
-export const InvalidTopicConfigError = errorClass('INVALID_CONFIG', 400, false);
-export const InvalidTopicError = errorClass('INVALID_TOPIC', 400, false);
-export const InvalidOffsetError = errorClass('INVALID_OFFSET', 400, false);
-export const InternalTopicError = errorClass('INTERNAL_TOPIC', 403, false);
-export const TopicDeletionDisabledError = errorClass('TOPIC_DELETION_DISABLED', 403, false);
-export const GroupNotFoundError = errorClass('GROUP_NOT_FOUND', 404, false);
-export const TopicExistsError = errorClass('TOPIC_EXISTS', 409, false);
-export const GroupNotEmptyError = errorClass('GROUP_NOT_EMPTY', 409, false);
-export const ConfigNotReadableError = errorClass('CONFIG_NOT_READABLE', 409, false);
+export const InvalidPartitionCountError = errorClass(
+  'InvalidPartitionCountError',
+  'INVALID_PARTITION_COUNT',
+  false,
+);
+export const InvalidReplicationFactorError = errorClass(
+  'InvalidReplicationFactorError',
+  'INVALID_REPLICATION_FACTOR',
+  false,
+);
+export const InvalidTopicConfigError = errorClass('InvalidTopicConfigError', 'INVALID_CONFIG', false);
+export const InvalidTopicError = errorClass('InvalidTopicError', 'INVALID_TOPIC', false);
+export const InvalidOffsetError = errorClass('InvalidOffsetError', 'INVALID_OFFSET', false);
+export const InternalTopicError = errorClass('InternalTopicError', 'INTERNAL_TOPIC', false);
+export const TopicDeletionDisabledError = errorClass(
+  'TopicDeletionDisabledError',
+  'TOPIC_DELETION_DISABLED',
+  false,
+);
+export const GroupNotFoundError = errorClass('GroupNotFoundError', 'GROUP_NOT_FOUND', false);
+export const TopicExistsError = errorClass('TopicExistsError', 'TOPIC_EXISTS', false);
+export const GroupNotEmptyError = errorClass('GroupNotEmptyError', 'GROUP_NOT_EMPTY', false);
+export const ConfigNotReadableError = errorClass('ConfigNotReadableError', 'CONFIG_NOT_READABLE', false);
 
-// The broker's or the service's side (5xx).
-export const InternalError = errorClass('INTERNAL_ERROR', 500, false);
-export const BrokerAuthenticationError = errorClass('BROKER_AUTHENTICATION_FAILED', 500, false);
-export const BrokerUnavailableError = errorClass('BROKER_UNAVAILABLE', 503, true, 1);
-export const BrokerTimeoutError = errorClass('BROKER_TIMEOUT', 504, true, 1);
+// The broker's or the service's side.
+export const InternalError = errorClass('InternalError', 'INTERNAL_ERROR', false);
+export const BrokerAuthenticationError = errorClass(
+  'BrokerAuthenticationError',
+  'BROKER_AUTHENTICATION_FAILED',
+  false,
+);
+export const BrokerUnavailableError = errorClass('BrokerUnavailableError', 'BROKER_UNAVAILABLE', true, 1);
+export const BrokerTimeoutError = errorClass('BrokerTimeoutError', 'BROKER_TIMEOUT', true, 1);
+/**
+ * The broker gave no offset for a record's partition, so the record is not known to be written (e.g. the
+ * client's metadata lacked the partition and nothing was sent). Never reported as success.
+ */
+export const NotAcknowledgedError = errorClass('NotAcknowledgedError', 'NOT_ACKNOWLEDGED', true, 1);
 
 // Kafka-triggered consumers (src/shared/consumer). A poison record (never retriable) goes to the dead-letter
 // topic; a retriable failure is reported to Lambda so the record is delivered again.
-export const InvalidEventError = errorClass('INVALID_EVENT', 400, false);
-export const RecordUndecodableError = errorClass('RECORD_UNDECODABLE', 400, false);
-export const RecordSchemaError = errorClass('RECORD_SCHEMA_INVALID', 400, false);
-export const RecordRejectedError = errorClass('RECORD_REJECTED', 422, false);
-export const DownstreamUnavailableError = errorClass('DOWNSTREAM_UNAVAILABLE', 503, true, 1);
-export const BatchFailedError = errorClass('BATCH_FAILED', 500, true);
+export const InvalidEventError = errorClass('InvalidEventError', 'INVALID_EVENT', false);
+export const RecordUndecodableError = errorClass('RecordUndecodableError', 'RECORD_UNDECODABLE', false);
+export const RecordSchemaError = errorClass('RecordSchemaError', 'RECORD_SCHEMA_INVALID', false);
+export const RecordRejectedError = errorClass('RecordRejectedError', 'RECORD_REJECTED', false);
+export const DownstreamUnavailableError = errorClass(
+  'DownstreamUnavailableError',
+  'DOWNSTREAM_UNAVAILABLE',
+  true,
+  1,
+);
+export const BatchFailedError = errorClass('BatchFailedError', 'BATCH_FAILED', true);

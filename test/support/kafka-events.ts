@@ -1,7 +1,7 @@
 /**
  * Kafka events of the real shape, built from domain values: the factories do the base64 and the signed
  * header bytes, and reproduce the payload's quirks on request (no `key` field, both tombstone forms, both
- * self-managed spellings). Spec: /work/shared/reference/lambda-kafka-event-sources.md.
+ * self-managed spellings). Spec: docs/lambda-kafka-event-sources.md.
  * Also an in-memory {@link RecordWriter} for unit tests of consumers.
  */
 import type { Context } from 'aws-lambda';
@@ -28,12 +28,12 @@ export interface RecordSpec {
   valueSchemaMetadata?: { dataFormat: string; schemaId?: string };
 }
 
-export const FIXED_TIMESTAMP = Date.UTC(2026, 0, 2, 3, 4, 5);
+const FIXED_TIMESTAMP = Date.UTC(2026, 0, 2, 3, 4, 5);
 
 const base64 = (value: string | Buffer) => Buffer.from(value).toString('base64');
 
 /** Bytes as Java's signed bytes, the way Lambda sends header values. */
-export function signedBytes(value: string | Buffer): number[] {
+function signedBytes(value: string | Buffer): number[] {
   return [...Buffer.from(value)].map((byte) => (byte > 127 ? byte - 256 : byte));
 }
 
@@ -129,7 +129,7 @@ export function memoryWriter(
   const written: WrittenRecord[] = [];
   const writer: RecordWriter = {
     async topicInfo(topic: string): Promise<TopicInfo> {
-      return { name: topic, partitionCount: 1, partitions: [], maxMessageBytes: 1_048_588 };
+      return { name: topic, partitionCount: 1, partitions: [], maxMessageBytes: 1_048_588, compacted: false };
     },
     async write(topic, records): Promise<WriteResult[]> {
       return records.map((record) => {

@@ -1,5 +1,6 @@
 /** Real-broker helpers for integration tests: unique topic names, creation with cleanup. */
 import { randomUUID } from 'node:crypto';
+import { type AdminOperations, KafkaAdmin } from '../../src/shared/kafka/admin.js';
 import { KafkaConnection } from '../../src/shared/kafka/client.js';
 import { loadKafkaConfig } from '../../src/shared/kafka/config.js';
 import { afterFile } from './cleanup.js';
@@ -13,6 +14,49 @@ export function testConnection(bootstrap: string, env: NodeJS.ProcessEnv = {}): 
 }
 
 /**
+ * Runs set-up or clean-up calls through the service's own Kafka boundary, on a connection of their own
+ * that is closed afterwards.
+ */
+export async function withAdmin<T>(
+  bootstrap: string,
+  operation: (admin: AdminOperations) => Promise<T>,
+): Promise<T> {
+  const connection = testConnection(bootstrap);
+  try {
+    return await new KafkaAdmin(connection).run(60_000, operation);
+  } finally {
+    await connection.close();
+  }
+}
+
+/** Creates topics (replication factor 1) and waits for their leaders. */
+export async function createTopics(
+  bootstrap: string,
+  topics: { name: string; partitions?: number; configs?: Record<string, string> }[],
+): Promise<void> {
+  await withAdmin(bootstrap, (admin) =>
+    Promise.all(
+      topics.map((topic) =>
+        admin.createTopic({
+          name: topic.name,
+          partitions: topic.partitions ?? 1,
+          replicationFactor: 1,
+          configs: topic.configs ?? {},
+          validateOnly: false,
+        }),
+      ),
+    ),
+  );
+}
+
+/** Deletes topics; those already gone are ignored. */
+export async function deleteTopics(bootstrap: string, topics: string[]): Promise<void> {
+  await withAdmin(bootstrap, (admin) =>
+    Promise.all(topics.map((topic) => admin.deleteTopic(topic).catch(() => undefined))),
+  );
+}
+
+/**
  * Creates a topic with a unique name and deletes it after the file's tests.
  */
 export async function createTestTopic(
@@ -21,21 +65,7 @@ export async function createTestTopic(
   options: { partitions?: number; configs?: Record<string, string> } = {},
 ): Promise<string> {
   const topic = uniqueName(prefix);
-  const admin = await testConnection(bootstrap).admin();
-  await admin.createTopics({
-    waitForLeaders: true,
-    topics: [
-      {
-        topic,
-        numPartitions: options.partitions ?? 1,
-        replicationFactor: 1,
-        configEntries: Object.entries(options.configs ?? {}).map(([name, value]) => ({ name, value })),
-      },
-    ],
-  });
-  afterFile(async () => {
-    await admin.deleteTopics({ topics: [topic] }).catch(() => undefined);
-    await admin.disconnect();
-  });
+  await createTopics(bootstrap, [{ name: topic, ...options }]);
+  afterFile(() => deleteTopics(bootstrap, [topic]));
   return topic;
 }

@@ -1,6 +1,6 @@
 /**
- * Conformance peers we did not write: kafka-python (PyPI, see python-tools.ts) and the Apache Kafka
- * CLI tools from the Maven jars. They keep our bytes, partitions and timestamps honest.
+ * Conformance peers we did not write: kcat (librdkafka), kafka-python (PyPI, see python-tools.ts) and the
+ * Apache Kafka CLI tools from the Maven jars. They keep our bytes, partitions and timestamps honest.
  */
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
@@ -45,6 +45,41 @@ export async function readWithKafkaPython(
     .filter(Boolean)
     .map((line) => JSON.parse(line) as PeerRecord)
     .sort((a, b) => a.partition - b.partition || a.offset - b.offset);
+}
+
+/**
+ * The value of the record at `partition` and `offset`, read by kcat (librdkafka) as raw bytes; undefined
+ * when the partition has no record there.
+ */
+export async function readAtWithKcat(
+  bootstrap: string,
+  topic: string,
+  partition: number,
+  offset: string,
+): Promise<Buffer | undefined> {
+  const { stdout } = await run(
+    'kcat',
+    [
+      '-C',
+      '-b',
+      bootstrap,
+      '-t',
+      topic,
+      '-p',
+      String(partition),
+      '-o',
+      offset,
+      '-c',
+      '1',
+      '-e',
+      '-q',
+      '-f',
+      '%o:%s',
+    ],
+    { encoding: 'buffer', maxBuffer: 64 * 1024 * 1024 },
+  );
+  const prefix = `${offset}:`;
+  return stdout.subarray(0, prefix.length).toString() === prefix ? stdout.subarray(prefix.length) : undefined;
 }
 
 /** Produces `key\tvalue` lines with Apache Kafka's own console producer (the Java client). */

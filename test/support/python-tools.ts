@@ -36,7 +36,8 @@ async function lockOrWait(lock: string): Promise<boolean> {
 }
 
 /**
- * The `bin` folder of a venv holding `requirement` (e.g. `cfn-lint==1.58.0`), created on first use.
+ * The `bin` folder of a venv holding `requirement` (e.g. `cfn-lint==1.58.0`; several, space-separated,
+ * pin a tool's dependencies too), created on first use.
  *
  * @example
  * const bin = await pythonTool('cfn-lint', 'cfn-lint==1.58.0');
@@ -56,7 +57,7 @@ export function pythonTool(name: string, requirement: string): Promise<string> {
             'install',
             '--quiet',
             '--disable-pip-version-check',
-            requirement,
+            ...requirement.split(' '),
           ]);
           await writeFile(marker, requirement);
         } finally {

@@ -293,11 +293,7 @@ function fieldCodec(field: Field<unknown>, name: string, version: number, flexib
  * The reader and writer of `struct` at `version`; `flexible` says whether that version of the API is
  * flexible. Compiled once per struct and version.
  */
-export function compile(
-  struct: Struct<Record<string, unknown>>,
-  version: number,
-  flexible: boolean,
-): Compiled {
+function compile(struct: Struct<Record<string, unknown>>, version: number, flexible: boolean): Compiled {
   let byVersion = compiledCache.get(struct);
   if (!byVersion) {
     byVersion = new Map();
@@ -356,13 +352,6 @@ export function api<Req extends Record<string, unknown>, Res extends Record<stri
   definition: Api<Req, Res>,
 ): Api<Req, Res> {
   return definition;
-}
-
-export function isFlexible(
-  definition: Api<never, never> | { firstFlexible: number },
-  version: number,
-): boolean {
-  return version >= definition.firstFlexible;
 }
 
 export function decodeRequest<Req extends Record<string, unknown>>(

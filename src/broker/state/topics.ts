@@ -40,7 +40,7 @@ const LEGAL_NAME = /^[a-zA-Z0-9._-]+$/;
 const MAX_NAME_LENGTH = 249;
 
 /** Kafka's topic name rules (Topic.validate); throws INVALID_TOPIC_EXCEPTION. */
-export function validateTopicName(name: string): void {
+function validateTopicName(name: string): void {
   const why =
     name.length === 0
       ? "Topic name is illegal, it can't be empty"

@@ -3,6 +3,7 @@
  * Pure functions, so the merge rules are unit-tested without a broker.
  */
 import { ConfigNotReadableError } from '../errors.js';
+import type { ConfigDescription } from '../kafka/admin.js';
 import type { ConfigEntry, PatchConfigsRequest } from './schema.js';
 
 /** Kafka's ConfigSource (DescribeConfigs v1+): https://kafka.apache.org/protocol#The_Messages_DescribeConfigs */
@@ -15,16 +16,9 @@ export const CONFIG_SOURCE = {
   DEFAULT_CONFIG: 5,
 } as const;
 
-export interface DescribedConfig {
-  configName: string;
-  configValue: string | null;
-  configSource: number;
-  isDefault: boolean;
-  isSensitive: boolean;
-  readOnly: boolean;
-}
-
-export function sourceOf(entry: Pick<DescribedConfig, 'configSource' | 'isDefault'>): ConfigEntry['source'] {
+export function sourceOf(
+  entry: Pick<ConfigDescription, 'configSource' | 'isDefault'>,
+): ConfigEntry['source'] {
   switch (entry.configSource) {
     case CONFIG_SOURCE.TOPIC_CONFIG:
       return 'override';
@@ -37,7 +31,7 @@ export function sourceOf(entry: Pick<DescribedConfig, 'configSource' | 'isDefaul
   }
 }
 
-export function toConfigEntry(entry: DescribedConfig): ConfigEntry {
+export function toConfigEntry(entry: ConfigDescription): ConfigEntry {
   return {
     name: entry.configName,
     value: entry.isSensitive ? null : entry.configValue,

@@ -1,43 +1,36 @@
 /**
  * The administration routes, one function for all of them (its own IAM role and authorization scope,
- * apart from the producer's). API Gateway names the matched route in `event.routeKey`.
+ * apart from the producer's). API Gateway names the matched route in `event.routeKey`. Each route parses
+ * its path parameters, query and body with schema.ts, calls the service with typed input and maps the
+ * result to a status; errors are mapped by the HTTP layer (src/shared/http/status.ts).
  */
+import type * as z from 'zod';
 import { NotFoundError } from '../errors.js';
 import { type HttpHandler, type HttpRequest, httpHandler } from '../http/handler.js';
 import { parseWith, readJsonBody } from '../http/request.js';
 import { emptyResponse, type HttpResponse, jsonResponse } from '../http/response.js';
-import { IncludeInternalQuery } from './schema.js';
+import type { AdminRoute } from '../http/routes.js';
+import { TopicName } from '../http/schema.js';
+import { adminRequestSchemas, GroupId, IncludeInternalQuery, PatchConfigsRequest } from './schema.js';
 import type { AdminService } from './service.js';
 
 type Route = (request: HttpRequest) => Promise<HttpResponse>;
 
-/** The route keys, as serverless.yml declares them. */
-export const ADMIN_ROUTES = [
-  'GET /v1/cluster',
-  'GET /v1/topics',
-  'POST /v1/topics',
-  'GET /v1/topics/{topic}',
-  'DELETE /v1/topics/{topic}',
-  'POST /v1/topics/{topic}/partitions',
-  'GET /v1/topics/{topic}/configs',
-  'PATCH /v1/topics/{topic}/configs',
-  'GET /v1/consumer-groups',
-  'GET /v1/consumer-groups/{group}',
-  'POST /v1/consumer-groups/{group}/offsets',
-  'DELETE /v1/consumer-groups/{group}',
-] as const;
-
-export type AdminRoute = (typeof ADMIN_ROUTES)[number];
-
+/** The admin function's handler: routes `event.routeKey` (ROUTES.admin) to the service. */
 export function createAdminHandler(service: AdminService): HttpHandler {
-  const body = ({ event }: HttpRequest) => readJsonBody(event, service.maxBodyBytes);
+  // At this deployment's ADMIN_MAX_PARTITIONS, as the served OpenAPI document states.
+  const { AddPartitionsRequest, CreateTopicRequest, ResetOffsetsRequest } = adminRequestSchemas(
+    service.maxPartitions,
+  );
+  const body = <Schema extends z.ZodType>(schema: Schema, { event }: HttpRequest): z.output<Schema> =>
+    parseWith(schema, readJsonBody(event, service.maxBodyBytes));
   const topic = ({ event, log }: HttpRequest) => {
-    const name = service.topicName(event.pathParameters?.topic);
+    const name = parseWith(TopicName, event.pathParameters?.topic, ['topic']);
     log.topic = name;
     return name;
   };
   const group = ({ event, log }: HttpRequest) => {
-    const id = service.groupId(event.pathParameters?.group);
+    const id = parseWith(GroupId, event.pathParameters?.group, ['group']);
     log.group = id;
     return id;
   };
@@ -49,9 +42,9 @@ export function createAdminHandler(service: AdminService): HttpHandler {
       return jsonResponse(200, { topics: await service.listTopics(query.includeInternal === 'true') });
     },
     'POST /v1/topics': async (request) => {
-      const outcome = await service.createTopic(body(request));
-      request.log.topic = outcome.body.name;
-      return jsonResponse(outcome.status, outcome.body);
+      const result = await service.createTopic(body(CreateTopicRequest, request));
+      request.log.topic = result.topic.name;
+      return jsonResponse(result.created ? 201 : 200, result.topic);
     },
     'GET /v1/topics/{topic}': async (request) =>
       jsonResponse(200, await service.describeTopic(topic(request))),
@@ -60,16 +53,16 @@ export function createAdminHandler(service: AdminService): HttpHandler {
       return emptyResponse(204);
     },
     'POST /v1/topics/{topic}/partitions': async (request) =>
-      jsonResponse(200, await service.addPartitions(topic(request), body(request))),
+      jsonResponse(200, await service.addPartitions(topic(request), body(AddPartitionsRequest, request))),
     'GET /v1/topics/{topic}/configs': async (request) =>
       jsonResponse(200, await service.topicConfigs(topic(request))),
     'PATCH /v1/topics/{topic}/configs': async (request) =>
-      jsonResponse(200, await service.patchTopicConfigs(topic(request), body(request))),
+      jsonResponse(200, await service.patchTopicConfigs(topic(request), body(PatchConfigsRequest, request))),
     'GET /v1/consumer-groups': async () => jsonResponse(200, { groups: await service.listGroups() }),
     'GET /v1/consumer-groups/{group}': async (request) =>
       jsonResponse(200, await service.describeGroup(group(request))),
     'POST /v1/consumer-groups/{group}/offsets': async (request) =>
-      jsonResponse(200, await service.resetOffsets(group(request), body(request))),
+      jsonResponse(200, await service.resetOffsets(group(request), body(ResetOffsetsRequest, request))),
     'DELETE /v1/consumer-groups/{group}': async (request) => {
       await service.deleteGroup(group(request));
       return emptyResponse(204);

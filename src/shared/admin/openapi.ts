@@ -1,22 +1,20 @@
 /** The administration routes in the OpenAPI document (src/shared/http/openapi.ts calls this once). */
 import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import * as z from 'zod';
-import { ErrorResponse } from '../http/schema.js';
+import { registerRoute } from '../http/routes.js';
+import { ErrorResponse, TopicName } from '../http/schema.js';
 import {
-  AddPartitionsRequest,
+  type adminRequestSchemas,
   ClusterResponse,
-  CreateTopicRequest,
   GroupDetail,
   GroupId,
   GroupListResponse,
   IncludeInternalQuery,
   PatchConfigsRequest,
-  ResetOffsetsRequest,
   ResetOffsetsResponse,
   TopicConfigsResponse,
   TopicDetail,
   TopicListResponse,
-  TopicName,
   TopicSummary,
   ValidatedTopic,
 } from './schema.js';
@@ -54,28 +52,26 @@ const groupParams = z.object({ group: GroupId });
 const noContent = (description: string) => ({ description });
 const writeErrors = [400, 413, 415];
 
-export function registerAdminRoutes(routes: OpenAPIRegistry): void {
+/** `requests`: the request schemas at the deployment's limits. */
+export function registerAdminRoutes(
+  routes: OpenAPIRegistry,
+  { CreateTopicRequest, AddPartitionsRequest, ResetOffsetsRequest }: ReturnType<typeof adminRequestSchemas>,
+): void {
   const tags = (tag: string) => ({ tags: [tag] });
-  routes.registerPath({
-    method: 'get',
-    path: '/v1/cluster',
+  registerRoute(routes, 'GET /v1/cluster', {
     operationId: 'describeCluster',
     summary: 'Cluster id, controller and brokers',
     ...tags('admin'),
     responses: { 200: json(ClusterResponse, 'The cluster'), ...errors() },
   });
-  routes.registerPath({
-    method: 'get',
-    path: '/v1/topics',
+  registerRoute(routes, 'GET /v1/topics', {
     operationId: 'listTopics',
     summary: 'Topics with partition count and replication factor',
     ...tags('admin'),
     request: { query: IncludeInternalQuery },
     responses: { 200: json(TopicListResponse, 'Topics, by name'), ...errors(400) },
   });
-  routes.registerPath({
-    method: 'post',
-    path: '/v1/topics',
+  registerRoute(routes, 'POST /v1/topics', {
     operationId: 'createTopic',
     summary: 'Create a topic (or only validate the request)',
     ...tags('admin'),
@@ -86,45 +82,35 @@ export function registerAdminRoutes(routes: OpenAPIRegistry): void {
       ...errors(...writeErrors, 403, 409),
     },
   });
-  routes.registerPath({
-    method: 'get',
-    path: '/v1/topics/{topic}',
+  registerRoute(routes, 'GET /v1/topics/{topic}', {
     operationId: 'describeTopic',
     summary: 'Partitions (leader, replicas, ISR, offsets) and configs of a topic',
     ...tags('admin'),
     request: { params: topicParams },
     responses: { 200: json(TopicDetail, 'The topic'), ...errors(400, 404) },
   });
-  routes.registerPath({
-    method: 'delete',
-    path: '/v1/topics/{topic}',
+  registerRoute(routes, 'DELETE /v1/topics/{topic}', {
     operationId: 'deleteTopic',
     summary: 'Delete a topic (when the stage allows it)',
     ...tags('admin'),
     request: { params: topicParams },
     responses: { 204: noContent('Deleted'), ...errors(400, 403, 404) },
   });
-  routes.registerPath({
-    method: 'post',
-    path: '/v1/topics/{topic}/partitions',
+  registerRoute(routes, 'POST /v1/topics/{topic}/partitions', {
     operationId: 'addPartitions',
     summary: 'Grow the partition count',
     ...tags('admin'),
     request: { params: topicParams, ...body(AddPartitionsRequest) },
     responses: { 200: json(TopicSummary, 'The new partition count'), ...errors(...writeErrors, 403, 404) },
   });
-  routes.registerPath({
-    method: 'get',
-    path: '/v1/topics/{topic}/configs',
+  registerRoute(routes, 'GET /v1/topics/{topic}/configs', {
     operationId: 'describeTopicConfigs',
     summary: 'Every config of a topic and where its value comes from',
     ...tags('admin'),
     request: { params: topicParams },
     responses: { 200: json(TopicConfigsResponse, 'The configs, by name'), ...errors(400, 404) },
   });
-  routes.registerPath({
-    method: 'patch',
-    path: '/v1/topics/{topic}/configs',
+  registerRoute(routes, 'PATCH /v1/topics/{topic}/configs', {
     operationId: 'patchTopicConfigs',
     summary: 'Set and delete config overrides; overrides not named keep their values',
     ...tags('admin'),
@@ -134,26 +120,20 @@ export function registerAdminRoutes(routes: OpenAPIRegistry): void {
       ...errors(...writeErrors, 403, 404, 409),
     },
   });
-  routes.registerPath({
-    method: 'get',
-    path: '/v1/consumer-groups',
+  registerRoute(routes, 'GET /v1/consumer-groups', {
     operationId: 'listConsumerGroups',
     summary: 'Consumer groups with state, protocol type and member count',
     ...tags('admin'),
     responses: { 200: json(GroupListResponse, 'Groups, by id'), ...errors() },
   });
-  routes.registerPath({
-    method: 'get',
-    path: '/v1/consumer-groups/{group}',
+  registerRoute(routes, 'GET /v1/consumer-groups/{group}', {
     operationId: 'describeConsumerGroup',
     summary: 'Members and their assignments, committed offsets and lag',
     ...tags('admin'),
     request: { params: groupParams },
     responses: { 200: json(GroupDetail, 'The group'), ...errors(400, 404) },
   });
-  routes.registerPath({
-    method: 'post',
-    path: '/v1/consumer-groups/{group}/offsets',
+  registerRoute(routes, 'POST /v1/consumer-groups/{group}/offsets', {
     operationId: 'resetConsumerGroupOffsets',
     summary: "Set a group's committed offsets on a topic (the group must have no active members)",
     ...tags('admin'),
@@ -163,9 +143,7 @@ export function registerAdminRoutes(routes: OpenAPIRegistry): void {
       ...errors(...writeErrors, 404, 409),
     },
   });
-  routes.registerPath({
-    method: 'delete',
-    path: '/v1/consumer-groups/{group}',
+  registerRoute(routes, 'DELETE /v1/consumer-groups/{group}', {
     operationId: 'deleteConsumerGroup',
     summary: 'Delete a consumer group with no active members',
     ...tags('admin'),

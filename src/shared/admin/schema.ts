@@ -3,62 +3,48 @@
  * its OpenAPI document (src/shared/http/openapi.ts). Offsets are strings: Kafka's are 64-bit.
  */
 import * as z from 'zod';
-import { TopicName } from '../produce/schema.js';
+import { exactRecord, Timestamp, TopicName, utf8Text } from '../http/schema.js';
 
-export { TopicName };
-
-/** Kafka's largest partition count is 2^31-1; a single request should never come near it. */
+/**
+ * The default and the highest partition count a topic may have through this API (ADMIN_MAX_PARTITIONS):
+ * Kafka's own limit is 2^31-1, far beyond what a cluster holds.
+ */
 export const MAX_PARTITIONS = 10_000;
 
-/** Kafka has no group id rule beyond a non-empty protocol string (int16 length). */
-export const GroupId = z
-  .string()
+/**
+ * Kafka's own rule is a non-empty protocol string (int16 length), but a group id travels in the URL path,
+ * and API Gateway takes at most 10,240 bytes of request line and header values: 255 characters,
+ * percent-encoded UTF-8, need at most 2,295 bytes, leaving the rest for the method, route and headers.
+ */
+const MAX_GROUP_ID_LENGTH = 255;
+
+export const GroupId = utf8Text()
   .min(1)
-  .max(32_767)
+  .max(MAX_GROUP_ID_LENGTH)
   .meta({ id: 'GroupId', description: 'A consumer group id', example: 'orders-service' });
 
-export const ConfigName = z
+const ConfigName = z
   .string()
   .min(1)
   .max(255)
   .regex(/^[a-zA-Z0-9._-]+$/, 'may contain only ASCII letters, digits, ".", "_" and "-"')
   .meta({ description: 'A topic config name, e.g. retention.ms', example: 'retention.ms' });
 
-export const Offset = z
+const Offset = z
   .string()
   .regex(/^(0|[1-9]\d{0,18})$/, 'must be a non-negative 64-bit integer as a string')
   .meta({ description: 'A 64-bit offset, as a string', example: '42' });
 
-const PartitionCount = z.int().min(1).max(MAX_PARTITIONS);
-
-export const ConfigValues = z
-  .record(ConfigName, z.string())
-  .meta({ id: 'ConfigValues', example: { 'retention.ms': '3600000', 'cleanup.policy': 'delete' } });
+const ConfigValues = exactRecord(ConfigName, utf8Text()).meta({
+  id: 'ConfigValues',
+  example: { 'retention.ms': '3600000', 'cleanup.policy': 'delete' },
+});
 
 export const IncludeInternalQuery = z.strictObject({
   includeInternal: z.enum(['true', 'false']).optional(),
 });
 
 // ---- Requests
-
-export const CreateTopicRequest = z
-  .strictObject({
-    name: TopicName,
-    partitions: PartitionCount.optional().meta({ description: "The broker's num.partitions when absent" }),
-    replicationFactor: z
-      .int()
-      .min(1)
-      .max(32_767)
-      .optional()
-      .meta({ description: "The broker's default.replication.factor when absent" }),
-    configs: ConfigValues.default({}),
-    validateOnly: z.boolean().default(false).meta({ description: 'Check with the broker, create nothing' }),
-  })
-  .meta({ id: 'CreateTopicRequest' });
-
-export const AddPartitionsRequest = z
-  .strictObject({ count: PartitionCount.meta({ description: 'The new total; larger than today' }) })
-  .meta({ id: 'AddPartitionsRequest' });
 
 export const PatchConfigsRequest = z
   .strictObject({
@@ -74,49 +60,77 @@ export const PatchConfigsRequest = z
       context.addIssue({ code: 'custom', path: [], message: 'set or delete at least one config' });
     }
     patch.delete.forEach((name, index) => {
-      if (name in patch.set) {
+      if (Object.hasOwn(patch.set, name)) {
         context.addIssue({ code: 'custom', path: ['delete', index], message: `${name} is also in set` });
       }
     });
   })
   .meta({ id: 'PatchConfigsRequest' });
 
-const Timestamp = z
-  .union([z.int().min(0).max(8_640_000_000_000_000), z.iso.datetime({ offset: true })])
-  .meta({ description: 'Epoch milliseconds or ISO-8601' });
+/**
+ * The requests whose limits are settings: `maxPartitions` is ADMIN_MAX_PARTITIONS (see config.ts), so
+ * the OpenAPI document a deployment serves states the limits it enforces.
+ */
+export function adminRequestSchemas(maxPartitions: number = MAX_PARTITIONS) {
+  const PartitionCount = z.int().min(1).max(maxPartitions);
 
-export const ResetOffsetsRequest = z
-  .strictObject({
-    topic: TopicName,
-    to: z.union([
-      z.enum(['earliest', 'latest']),
-      z.strictObject({ timestamp: Timestamp }).meta({
-        description: 'The first offset at or after the timestamp (the log end when none)',
-      }),
-      z.strictObject({
-        offsets: z
-          .array(z.strictObject({ partition: z.int().min(0), offset: Offset }))
-          .min(1)
-          .max(MAX_PARTITIONS),
-      }),
-    ]),
-  })
-  .superRefine((request, context) => {
-    if (typeof request.to === 'object' && 'offsets' in request.to) {
-      const seen = new Set<number>();
-      request.to.offsets.forEach(({ partition }, index) => {
-        if (seen.has(partition)) {
-          context.addIssue({
-            code: 'custom',
-            path: ['to', 'offsets', index, 'partition'],
-            message: `partition ${partition} is listed twice`,
-          });
-        }
-        seen.add(partition);
-      });
-    }
-  })
-  .meta({ id: 'ResetOffsetsRequest' });
+  const CreateTopicRequest = z
+    .strictObject({
+      name: TopicName,
+      partitions: PartitionCount.optional().meta({ description: "The broker's num.partitions when absent" }),
+      replicationFactor: z
+        .int()
+        .min(1)
+        .max(32_767)
+        .optional()
+        .meta({ description: "The broker's default.replication.factor when absent" }),
+      configs: ConfigValues.default({}),
+      validateOnly: z.boolean().default(false).meta({ description: 'Check with the broker, create nothing' }),
+    })
+    .meta({ id: 'CreateTopicRequest' });
+
+  const AddPartitionsRequest = z
+    .strictObject({ count: PartitionCount.meta({ description: 'The new total; larger than today' }) })
+    .meta({ id: 'AddPartitionsRequest' });
+
+  const ResetOffsetsRequest = z
+    .strictObject({
+      topic: TopicName,
+      to: z.union([
+        z.enum(['earliest', 'latest']),
+        z.strictObject({ timestamp: Timestamp }).meta({
+          description: 'The first offset at or after the timestamp (the log end when none)',
+        }),
+        z.strictObject({
+          offsets: z
+            .array(z.strictObject({ partition: z.int().min(0), offset: Offset }))
+            .min(1)
+            .max(maxPartitions),
+        }),
+      ]),
+    })
+    .superRefine((request, context) => {
+      if (typeof request.to === 'object' && 'offsets' in request.to) {
+        const seen = new Set<number>();
+        request.to.offsets.forEach(({ partition }, index) => {
+          if (seen.has(partition)) {
+            context.addIssue({
+              code: 'custom',
+              path: ['to', 'offsets', index, 'partition'],
+              message: `partition ${partition} is listed twice`,
+            });
+          }
+          seen.add(partition);
+        });
+      }
+    })
+    .meta({ id: 'ResetOffsetsRequest' });
+
+  return { CreateTopicRequest, AddPartitionsRequest, ResetOffsetsRequest };
+}
+
+/** The schemas at the default limits: types and documentation. */
+export const { CreateTopicRequest, AddPartitionsRequest, ResetOffsetsRequest } = adminRequestSchemas();
 
 // ---- Responses
 
@@ -165,7 +179,7 @@ export const TopicConfigsResponse = z
   .object({ topic: z.string(), configs: z.array(ConfigEntry) })
   .meta({ id: 'TopicConfigsResponse' });
 
-export const PartitionDetail = z
+const PartitionDetail = z
   .object({
     partition: z.int(),
     leader: z.int().nullable(),
@@ -212,7 +226,7 @@ export const GroupListResponse = z
 
 const TopicPartitions = z.object({ topic: z.string(), partitions: z.array(z.int()) });
 
-export const GroupMember = z
+const GroupMember = z
   .object({
     memberId: z.string(),
     clientId: z.string(),
@@ -259,6 +273,7 @@ export const ResetOffsetsResponse = z
   .meta({ id: 'ResetOffsetsResponse' });
 
 export type CreateTopicRequest = z.output<typeof CreateTopicRequest>;
+export type AddPartitionsRequest = z.output<typeof AddPartitionsRequest>;
 export type PatchConfigsRequest = z.output<typeof PatchConfigsRequest>;
 export type ResetOffsetsRequest = z.output<typeof ResetOffsetsRequest>;
 export type ClusterResponse = z.infer<typeof ClusterResponse>;

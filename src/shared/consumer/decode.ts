@@ -76,7 +76,7 @@ export function rawRecord(record: KafkaEventRecord): RawRecord {
 }
 
 /** The record's bytes even when its base64 is broken (Node decodes what it can). */
-export function lenientRawRecord(record: KafkaEventRecord): RawRecord {
+function lenientRawRecord(record: KafkaEventRecord): RawRecord {
   return toRaw(record, (text) => (text === null || text === undefined ? null : Buffer.from(text, 'base64')));
 }
 
@@ -86,7 +86,8 @@ function toRaw(
 ): RawRecord {
   const key = decode(record.key, 'key');
   const value = decode(record.value, 'value');
-  const headers: RecordHeaders = {};
+  // No prototype: every header name, `__proto__` and `constructor` included, is an own key.
+  const headers: RecordHeaders = Object.create(null);
   let bytes = (key?.length ?? 0) + (value?.length ?? 0);
   for (const header of record.headers ?? []) {
     for (const [name, values] of Object.entries(header)) {
@@ -113,7 +114,7 @@ function toRaw(
  * {@link RecordUndecodableError}; a value that breaks the schema is {@link RecordSchemaError}. Messages name
  * the problem and the path, never the value (it may hold secrets).
  */
-export function decodeValue<T>(value: Buffer, format: ValueFormat<T>): T {
+function decodeValue<T>(value: Buffer, format: ValueFormat<T>): T {
   let text: string;
   try {
     text = utf8.decode(value);

@@ -2,7 +2,7 @@
  * The event Lambda sends a function subscribed to Amazon MSK (`aws:kafka`) or to self-managed Kafka
  * (`SelfManagedKafka`), and the partial batch response it accepts back.
  *
- * Spec: /work/shared/reference/lambda-kafka-event-sources.md ("Event payload"), from the Lambda docs
+ * Spec: docs/lambda-kafka-event-sources.md ("The event"), from the Lambda docs
  * with-msk-process, with-kafka-configure and kafka-retry-configurations.
  *
  * `@types/aws-lambda` (MSKEvent, SelfManagedKafkaEvent) is right about the envelope and the record
@@ -15,6 +15,7 @@
 import type { MSKEvent, MSKRecord, SelfManagedKafkaEvent } from 'aws-lambda';
 import * as z from 'zod';
 import { InvalidEventError } from '../errors.js';
+import { exactRecord } from '../http/schema.js';
 
 /** `eventSource` values: MSK, self-managed Kafka, and the spelling older docs printed. */
 export const KAFKA_EVENT_SOURCES = ['aws:kafka', 'SelfManagedKafka', 'aws:SelfManagedKafka'] as const;
@@ -31,7 +32,8 @@ const KafkaRecordSchema = z.object({
   timestampType: z.enum(['CREATE_TIME', 'LOG_APPEND_TIME']),
   key: z.string().nullish(),
   value: z.string().nullish(),
-  headers: z.array(z.record(z.string(), z.array(SignedByte))).nullish(),
+  // exactRecord: z.record would drop a header named `__proto__`.
+  headers: z.array(exactRecord(z.string(), z.array(SignedByte))).nullish(),
   keySchemaMetadata: SchemaMetadata.optional(),
   valueSchemaMetadata: SchemaMetadata.optional(),
 });

@@ -39,7 +39,7 @@ export interface Sink {
 }
 
 /** Headers every output carries: the coordinates of the input record that identifies it. */
-export const SOURCE_HEADERS = {
+const SOURCE_HEADERS = {
   topic: 'source.topic',
   partition: 'source.partition',
   offset: 'source.offset',
@@ -49,7 +49,7 @@ export const SOURCE_HEADERS = {
  * Headers of a dead-letter record, besides the original ones (kept as they were). Names are stable:
  * operators' replay tools read them.
  */
-export const DEAD_LETTER_HEADERS = {
+const DEAD_LETTER_HEADERS = {
   topic: 'dlq.source.topic',
   partition: 'dlq.source.partition',
   offset: 'dlq.source.offset',
@@ -102,7 +102,8 @@ export function deadLetterRecord(
   functionName: string,
   now: number,
 ): OutgoingRecord {
-  const headers: Record<string, Buffer[]> = {};
+  // No prototype, so that a header named `__proto__` is copied like any other.
+  const headers: Record<string, Buffer[]> = Object.create(null);
   const ours = new Set<string>(Object.values(DEAD_LETTER_HEADERS));
   // A record dead-lettered twice (replayed from a DLQ) describes its latest failure only.
   for (const [name, values] of Object.entries(record.headers)) if (!ours.has(name)) headers[name] = values;

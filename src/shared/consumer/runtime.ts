@@ -2,7 +2,7 @@
  * The batch runtime of Kafka-triggered functions: decode each record, hand it (or each partition's records)
  * to the function, write the outputs, dead-letter the poison records, and answer Lambda.
  *
- * Failure semantics (spec: /work/shared/reference/lambda-kafka-event-sources.md, "Errors"):
+ * Failure semantics (spec: docs/lambda-kafka-event-sources.md, "Failures"):
  * - Poison (undecodable, schema-invalid, rejected by the function, or an output the broker refuses as such)
  *   is never retried: the original record goes to `<topic>.dlq` and the rest of the batch goes on.
  * - Transient (an output or a dead letter not written, a downstream call failing) is retried by Lambda:
@@ -15,13 +15,8 @@
  */
 import type { Metrics } from '@aws-lambda-powertools/metrics';
 import type { Context } from 'aws-lambda';
-import {
-  BatchFailedError,
-  InvalidRecordError,
-  RecordRejectedError,
-  RecordTooLargeError,
-  ServiceError,
-} from '../errors.js';
+import { BatchFailedError, RecordRejectedError, ServiceError } from '../errors.js';
+import { isRecordRefusal } from '../kafka/errors.js';
 import type { RecordWriter } from '../kafka/writer.js';
 import { logger } from '../logger.js';
 import {
@@ -98,11 +93,6 @@ function asHandlerError(error: unknown): ServiceError {
   return new RecordRejectedError(`${name}: ${message}`, { cause: error });
 }
 
-/** Broker answers that will not change on retry: the output itself is the problem. */
-function isPoisonOutput(error: ServiceError): boolean {
-  return error instanceof InvalidRecordError || error instanceof RecordTooLargeError;
-}
-
 const SAFETY_MARGIN_MS = 1000;
 
 /**
@@ -137,7 +127,7 @@ export function createConsumer<T>(definition: ConsumerDefinition<T>, options: Co
         const error = result[index];
         if (!error) continue;
         for (const source of output.sources)
-          (isPoisonOutput(error) ? poison : failures).push({ record: source, error });
+          (isRecordRefusal(error) ? poison : failures).push({ record: source, error });
       }
     }
 

@@ -3,8 +3,6 @@ import type { ConsumerDefinition } from '../consumer/runtime.js';
 import { handleEvent } from './process.js';
 import { type EventInput, EventValue } from './schema.js';
 
-export const EVENTS_OUTPUT_TOPIC = 'events.processed';
-
 export const eventsConsumer: ConsumerDefinition<EventInput> = {
   name: 'events',
   value: { format: 'json', schema: EventValue },

@@ -13,7 +13,7 @@ import type { BusinessEvent, EventInput } from './schema.js';
 type Category = 'user' | 'click' | 'order';
 
 /** The entity an event is about; its key orders the entity's events. */
-export function entityOf(event: BusinessEvent): { kind: 'user' | 'session' | 'order'; id: string } {
+function entityOf(event: BusinessEvent): { kind: 'user' | 'session' | 'order'; id: string } {
   if (event.type === 'click') {
     const { userId, sessionId } = event.attributes;
     return userId ? { kind: 'user', id: userId } : { kind: 'session', id: sessionId };
@@ -71,7 +71,7 @@ function derivedFields(event: BusinessEvent): Record<string, unknown> {
 }
 
 /** The processed record of an event: the shape of `events.processed` values. */
-export function processEvent(event: BusinessEvent, receivedAt: number) {
+function processEvent(event: BusinessEvent, receivedAt: number) {
   const occurredAt = new Date(event.occurredAt);
   const entity = entityOf(event);
   return {

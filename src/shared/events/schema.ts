@@ -39,7 +39,7 @@ const OrderAttributes = z.object({
 });
 
 /** The interesting event types, by category. */
-export const EVENT_TYPES = {
+const EVENT_TYPES = {
   user: ['user.signed_up', 'user.updated', 'user.deleted'],
   click: ['click'],
   order: ['order.placed', 'order.paid', 'order.shipped', 'order.cancelled'],

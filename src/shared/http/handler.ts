@@ -42,7 +42,7 @@ export function httpHandler(handle: (request: HttpRequest) => Promise<HttpRespon
       durationMs: Math.round((performance.now() - started) * 10) / 10,
       ...log,
     };
-    if (failure && failure.statusCode >= 500) {
+    if (failure && response.statusCode >= 500) {
       // The cause goes to the log only (never to the caller); kafkajs errors hold no credentials.
       logger.error('request failed', { ...line, error: failure.cause ?? failure });
     } else {

@@ -4,11 +4,15 @@
  */
 import { OpenAPIRegistry, OpenApiGeneratorV31 } from '@asteasolutions/zod-to-openapi';
 import * as z from 'zod';
+import { loadAdminConfig } from '../admin/config.js';
 import { registerAdminRoutes } from '../admin/openapi.js';
-import { ProducePartialResponse, ProduceRequest, ProduceResponse, TopicName } from '../produce/schema.js';
-import { ErrorResponse } from './schema.js';
+import { adminRequestSchemas, MAX_PARTITIONS } from '../admin/schema.js';
+import { loadProduceConfig } from '../produce/config.js';
+import { ProducePartialResponse, ProduceResponse, produceRequestSchema } from '../produce/schema.js';
+import { registerRoute } from './routes.js';
+import { ErrorResponse, TopicName } from './schema.js';
 
-export const HealthResponse = z
+const HealthResponse = z
   .object({
     status: z.literal('ok'),
     kafka: z.object({ brokers: z.int(), controller: z.int().nullable(), clusterId: z.string() }),
@@ -35,16 +39,25 @@ const errorDescriptions: Record<number, string> = {
   504: 'The broker did not answer in time; the outcome is unknown, so retrying may duplicate records',
 };
 
-function registry(): OpenAPIRegistry {
+/** The limits that are settings (PRODUCE_MAX_RECORDS, ADMIN_MAX_PARTITIONS), as the document states them. */
+export interface DocumentedLimits {
+  maxRecords: number;
+  maxPartitions: number;
+}
+
+const DEFAULT_LIMITS: DocumentedLimits = { maxRecords: 500, maxPartitions: MAX_PARTITIONS };
+
+function registry(limits: DocumentedLimits): OpenAPIRegistry {
   const routes = new OpenAPIRegistry();
-  routes.registerPath({
-    method: 'post',
-    path: '/v1/topics/{topic}/records',
+  registerRoute(routes, 'POST /v1/topics/{topic}/records', {
     operationId: 'produceRecords',
     summary: 'Produce records to a topic',
     request: {
       params: z.object({ topic: TopicName }),
-      body: { required: true, content: { 'application/json': { schema: ProduceRequest } } },
+      body: {
+        required: true,
+        content: { 'application/json': { schema: produceRequestSchema(limits.maxRecords) } },
+      },
     },
     responses: {
       200: {
@@ -62,9 +75,7 @@ function registry(): OpenAPIRegistry {
       ...errors(400, 403, 404, 413, 415, 429, 500, 503, 504),
     },
   });
-  routes.registerPath({
-    method: 'get',
-    path: '/v1/health',
+  registerRoute(routes, 'GET /v1/health', {
     operationId: 'health',
     summary: 'Whether the Kafka broker answers',
     responses: {
@@ -72,23 +83,20 @@ function registry(): OpenAPIRegistry {
       ...errors(500, 503, 504),
     },
   });
-  routes.registerPath({
-    method: 'get',
-    path: '/v1/openapi.json',
+  registerRoute(routes, 'GET /v1/openapi.json', {
     operationId: 'openapi',
     summary: 'This document',
     responses: {
       200: { description: 'OpenAPI 3.1', content: { 'application/json': { schema: z.object({}).loose() } } },
     },
   });
-  registerAdminRoutes(routes);
+  registerAdminRoutes(routes, adminRequestSchemas(limits.maxPartitions));
   return routes;
 }
 
-let document: ReturnType<OpenApiGeneratorV31['generateDocument']> | undefined;
-
-export function openApiDocument() {
-  document ??= new OpenApiGeneratorV31(registry().definitions).generateDocument({
+/** The document for a deployment's limits (the defaults when absent); generating it takes milliseconds. */
+export function openApiDocument(limits: DocumentedLimits = DEFAULT_LIMITS) {
+  return new OpenApiGeneratorV31(registry(limits).definitions).generateDocument({
     openapi: '3.1.0',
     info: {
       title: 'Kafka Lambda runtime HTTP API',
@@ -96,5 +104,12 @@ export function openApiDocument() {
       description: 'Produce records to Kafka over HTTP and learn where each one landed.',
     },
   });
-  return document;
+}
+
+/** The document at this deployment's limits, from the environment (PRODUCE_MAX_RECORDS, ADMIN_MAX_PARTITIONS). */
+export function deploymentOpenApiDocument(env: NodeJS.ProcessEnv = process.env) {
+  return openApiDocument({
+    maxRecords: loadProduceConfig(env).maxRecords,
+    maxPartitions: loadAdminConfig(env).maxPartitions,
+  });
 }

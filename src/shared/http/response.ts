@@ -4,6 +4,7 @@
  */
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { InternalError, ServiceError } from '../errors.js';
+import { httpStatus } from './status.js';
 
 export type HttpResponse = APIGatewayProxyStructuredResultV2 & { statusCode: number; body: string };
 
@@ -27,6 +28,10 @@ export function asServiceError(error: unknown): ServiceError {
   return error instanceof ServiceError ? error : new InternalError('unexpected error', { cause: error });
 }
 
+/**
+ * The body of every error answer, `{"error":{"code","message","retriable","requestId","details"}}`: also
+ * what the local gateway (src/offline-gateway) sends for a request no function answered.
+ */
 export function errorBody(error: ServiceError, requestId: string) {
   return {
     error: {
@@ -42,5 +47,5 @@ export function errorBody(error: ServiceError, requestId: string) {
 export function errorResponse(error: ServiceError, requestId: string): HttpResponse {
   const headers: Record<string, string> = {};
   if (error.retryAfterSeconds !== undefined) headers['retry-after'] = String(error.retryAfterSeconds);
-  return jsonResponse(error.statusCode, errorBody(error, requestId), headers);
+  return jsonResponse(httpStatus(error), errorBody(error, requestId), headers);
 }

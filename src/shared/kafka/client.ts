@@ -1,16 +1,25 @@
 /**
- * The only module that constructs kafkajs objects. Everything else talks to Kafka through
- * {@link KafkaConnection}, so the client library can be replaced in one place.
+ * The module that constructs the service's kafkajs clients. Code outside src/shared/kafka talks to Kafka
+ * through the record writer (writer.ts) and `KafkaAdmin` (admin.ts), built on a
+ * {@link KafkaConnection}, in plain types of ours, so the client library can be replaced in one place.
  */
 import { GetBootstrapBrokersCommand, KafkaClient } from '@aws-sdk/client-kafka';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { generateAuthToken } from 'aws-msk-iam-sasl-signer-js';
-import type { Admin, Cluster, KafkaConfig as KafkajsConfig, LogEntry, Producer, SASLOptions } from 'kafkajs';
+import type {
+  Admin,
+  Cluster,
+  ICustomPartitioner,
+  KafkaConfig as KafkajsConfig,
+  LogEntry,
+  Producer,
+  SASLOptions,
+} from 'kafkajs';
 import * as z from 'zod';
 import { logger } from '../logger.js';
 import type { KafkaAuth, KafkaConfig, SaslSource } from './config.js';
 import { commitIdleGroupOffsets, createCluster, type PartitionOffset } from './group-offsets.js';
-import { Kafka, logLevel } from './kafkajs.js';
+import { CompressionTypes, Kafka, KafkaJSMetadataNotLoaded, logLevel } from './kafkajs.js';
 
 /** Acknowledgement levels as the API names them, and as Kafka's produce request encodes them. */
 export const ACKS = { all: -1, leader: 1, none: 0 } as const;
@@ -122,33 +131,127 @@ function lazily<T>(create: () => Promise<T>): () => Promise<T> {
   };
 }
 
-/** A connected client, created on first use, that can be swapped for a fresh one. */
-class Replaceable<T extends { connect(): Promise<void>; disconnect(): Promise<void> }> {
-  private current: () => Promise<T>;
+interface Connectable {
+  connect(): Promise<void>;
+  disconnect(): Promise<void>;
+}
 
-  constructor(private readonly create: () => Promise<T>) {
-    this.current = this.connecting();
-  }
+/** One client, connected on first use, and the calls running on it. */
+class Generation<T extends Connectable> {
+  private pending: Promise<T> | undefined;
+  readonly inFlight = new Set<Promise<unknown>>();
 
-  private connecting(): () => Promise<T> {
-    return lazily(async () => {
+  constructor(private readonly create: () => Promise<T>) {}
+
+  client(): Promise<T> {
+    this.pending ??= (async () => {
       const client = await this.create();
       await client.connect();
       return client;
+    })().catch((error: unknown) => {
+      this.pending = undefined;
+      throw error;
     });
+    return this.pending;
+  }
+
+  /** Disconnects the client, if one was made, once the calls on it have settled. */
+  async retire(): Promise<void> {
+    await Promise.allSettled(this.inFlight);
+    await this.pending?.then((client) => client.disconnect()).catch(() => undefined);
+  }
+}
+
+/**
+ * A connected client, created on first use, that can be swapped for a fresh one. Calls made through `use`
+ * finish on the client they started on: a replaced client is disconnected once they have settled.
+ */
+class Replaceable<T extends Connectable> {
+  private current: Generation<T>;
+  private readonly retiring = new Set<Promise<void>>();
+
+  constructor(private readonly create: () => Promise<T>) {
+    this.current = new Generation(create);
   }
 
   get(): Promise<T> {
-    return this.current();
+    return this.current.client();
   }
 
-  async replace(): Promise<void> {
-    const previous = this.current;
-    this.current = this.connecting();
-    await previous()
-      .then((stale) => stale.disconnect())
-      .catch(() => undefined);
+  /** Runs `call` with the current client; a `replace` meanwhile waits for it before disconnecting. */
+  async use<R>(call: (client: T) => Promise<R>): Promise<R> {
+    const generation = this.current;
+    const running = generation.client().then(call);
+    generation.inFlight.add(running);
+    try {
+      return await running;
+    } finally {
+      generation.inFlight.delete(running);
+    }
   }
+
+  /** Swaps in a fresh client at once; the previous one is disconnected in the background (see `use`). */
+  replace(): void {
+    const previous = this.current;
+    this.current = new Generation(this.create);
+    const retired = previous.retire().finally(() => this.retiring.delete(retired));
+    this.retiring.add(retired);
+  }
+
+  /**
+   * Disconnects the current client and waits for replaced ones to be disconnected. A later `get` or `use`
+   * connects a fresh client.
+   */
+  async close(): Promise<void> {
+    const current = this.current;
+    this.current = new Generation(this.create);
+    await Promise.all([current.retire(), ...this.retiring]);
+  }
+}
+
+// kafkajs' typings leave out the constructor's message.
+const MetadataNotLoaded = KafkaJSMetadataNotLoaded as unknown as new (message: string) => Error;
+
+/**
+ * kafkajs' partitioner for our producers: the writer chooses every record's partition (writer.ts), and this
+ * refuses one that kafkajs' own metadata lacks. kafkajs would otherwise send nothing for that partition and
+ * still resolve (its leader look-up skips unknown partitions); the error it gets instead is one it answers by
+ * refreshing its metadata and trying again.
+ */
+const chosenPartitionOnly: ICustomPartitioner =
+  () =>
+  ({ topic, partitionMetadata, message }) => {
+    const { partition } = message;
+    if (partition === undefined || !partitionMetadata.some((known) => known.partitionId === partition)) {
+      throw new MetadataNotLoaded(`partition ${partition} of ${topic} is not in the client's metadata`);
+    }
+    return partition;
+  };
+
+/** One record of a produce call, as the wire carries it. */
+export interface ProduceMessage {
+  key: Buffer | null;
+  value: Buffer | null;
+  headers: Record<string, Buffer[]>;
+  /** Epoch milliseconds (CreateTime). */
+  timestamp: number;
+}
+
+/** Records for one partition of one topic, sent in one call. */
+export interface ProduceCall {
+  topic: string;
+  partition: number;
+  messages: ProduceMessage[];
+  acks: Acks;
+  compression: 'none' | 'gzip';
+}
+
+/** The broker's answer for the partition of a {@link ProduceCall}. */
+export interface PartitionAnswer {
+  /** The offset of the call's first record, a 64-bit integer as a string. */
+  baseOffset: string;
+  /** Epoch milliseconds when the topic uses LogAppendTime, else undefined. */
+  logAppendTime: number | undefined;
 }
 
 /**
@@ -170,29 +273,36 @@ export class KafkaConnection {
     const kafka = lazily(async () => new Kafka(await kafkajsConfig(config)));
     this.adminClient = new Replaceable(async () => (await kafka()).admin());
     this.groupCluster = new Replaceable(async () => createCluster(await kafka()));
+    // kafkajs refreshes a producer's metadata when it is older than metadataMaxAge (its default: 5 minutes).
+    const common = {
+      allowAutoTopicCreation: false,
+      createPartitioner: chosenPartitionOnly,
+      metadataMaxAge: config.metadataMaxAgeMs,
+    };
     this.producers = {
       // Idempotence keeps kafkajs' own retries from writing duplicates; it needs one request in flight.
       // Its retries are bounded (kafkajs warns that this may weaken exactly-once): a caller is waiting, and a
       // failure is reported to it as retriable, so delivery stays at-least-once.
       idempotent: new Replaceable(async () =>
         (await kafka()).producer({
+          ...common,
           idempotent: true,
           maxInFlightRequests: 1,
           retry: { retries: 3 },
-          allowAutoTopicCreation: false,
         }),
       ),
-      plain: new Replaceable(async () => (await kafka()).producer({ allowAutoTopicCreation: false })),
+      plain: new Replaceable(async () => (await kafka()).producer(common)),
     };
   }
 
+  /** The connected kafkajs Admin, for the modules of src/shared/kafka (admin.ts, writer.ts) only. */
   admin(): Promise<Admin> {
     return this.adminClient.get();
   }
 
-  /** Disconnects and forgets the admin; the next `admin()` connects a fresh one. */
-  resetAdmin(): Promise<void> {
-    return this.adminClient.replace();
+  /** Swaps the admin for a fresh one (the next `admin()` connects it); the old one is disconnected. */
+  resetAdmin(): void {
+    this.adminClient.replace();
   }
 
   /**
@@ -203,12 +313,55 @@ export class KafkaConnection {
     await commitIdleGroupOffsets(await this.groupCluster.get(), groupId, topic, partitions);
   }
 
-  producer(acks: Acks): Promise<Producer> {
-    return (acks === 'all' ? this.producers.idempotent : this.producers.plain).get();
+  /**
+   * Sends one partition's records and returns the broker's answer for that partition: undefined when there is
+   * none (always with acks=none). Throws what kafkajs throws (see errors.ts) once its bounded retries are spent.
+   */
+  produce(call: ProduceCall): Promise<PartitionAnswer | undefined> {
+    const producer = call.acks === 'all' ? this.producers.idempotent : this.producers.plain;
+    return producer.use(async (client) => {
+      const answers = await client.send({
+        topic: call.topic,
+        acks: ACKS[call.acks],
+        compression: call.compression === 'gzip' ? CompressionTypes.GZIP : CompressionTypes.None,
+        timeout: this.config.requestTimeoutMs,
+        messages: call.messages.map((message) => ({
+          key: message.key,
+          value: message.value,
+          headers: message.headers,
+          partition: call.partition,
+          timestamp: String(message.timestamp),
+        })),
+      });
+      const answer = answers.find(
+        (entry) => entry.topicName === call.topic && entry.partition === call.partition,
+      );
+      const baseOffset = answer?.baseOffset ?? answer?.offset;
+      if (baseOffset === undefined) return undefined;
+      const logAppendTime = answer?.logAppendTime === undefined ? -1 : Number(answer.logAppendTime);
+      return { baseOffset, logAppendTime: logAppendTime >= 0 ? logAppendTime : undefined };
+    });
   }
 
-  /** Disconnects and forgets both producers; the next `producer()` connects a fresh one. */
-  async resetProducers(): Promise<void> {
-    await Promise.all([this.producers.idempotent.replace(), this.producers.plain.replace()]);
+  /**
+   * Swaps both producers for fresh ones (new metadata, new idempotent producer id), which the next `produce()`
+   * connects; the old ones are disconnected once their calls in flight have settled.
+   */
+  resetProducers(): void {
+    this.producers.idempotent.replace();
+    this.producers.plain.replace();
+  }
+
+  /**
+   * Disconnects every client this connection opened, replaced ones included, so a process that is done with
+   * Kafka can exit (a Lambda container never needs to). A later call connects again.
+   */
+  async close(): Promise<void> {
+    await Promise.all([
+      this.adminClient.close(),
+      this.groupCluster.close(),
+      this.producers.idempotent.close(),
+      this.producers.plain.close(),
+    ]);
   }
 }

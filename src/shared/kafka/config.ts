@@ -31,6 +31,7 @@ const KafkaEnvironment = z
     KAFKA_SASL_SECRET_ARN: z.string().optional(),
     KAFKA_CONNECTION_TIMEOUT_MS: milliseconds.default(3000),
     KAFKA_REQUEST_TIMEOUT_MS: milliseconds.default(10_000),
+    KAFKA_METADATA_MAX_AGE_MS: milliseconds.default(10_000),
     AWS_REGION: z.string().optional(),
   })
   .superRefine((env, context) => {
@@ -76,6 +77,11 @@ export interface KafkaConfig {
   connectionTimeoutMs: number;
   /** Upper bound on one produce or metadata call, retries included. */
   requestTimeoutMs: number;
+  /**
+   * The oldest topic metadata (partitions, leaders, topic limits) a write may use. Older metadata is
+   * fetched again before the write; metadata a broker's answer shows to be wrong is fetched at once.
+   */
+  metadataMaxAgeMs: number;
 }
 
 export function loadKafkaConfig(env: NodeJS.ProcessEnv = process.env): Readonly<KafkaConfig> {
@@ -104,5 +110,6 @@ export function loadKafkaConfig(env: NodeJS.ProcessEnv = process.env): Readonly<
     auth,
     connectionTimeoutMs: parsed.KAFKA_CONNECTION_TIMEOUT_MS,
     requestTimeoutMs: parsed.KAFKA_REQUEST_TIMEOUT_MS,
+    metadataMaxAgeMs: parsed.KAFKA_METADATA_MAX_AGE_MS,
   });
 }

@@ -16,7 +16,7 @@ import {
   InvalidReplicationFactorError,
   InvalidTopicConfigError,
   InvalidTopicError,
-  PayloadTooLargeError,
+  RecordTooLargeError,
   ServiceError,
   ThrottledError,
   TopicDeletionDisabledError,
@@ -27,14 +27,21 @@ import {
 
 type ErrorFactory = (message: string, cause: unknown) => ServiceError;
 
+const producerOutOfStep: ErrorFactory = (_, cause) =>
+  new BrokerUnavailableError('the producer state is out of step with the broker; try again', { cause });
+
 const protocolErrors: Record<string, ErrorFactory> = {
   UNKNOWN_TOPIC_OR_PARTITION: (_, cause) => new TopicNotFoundError('topic not found', { cause }),
+  // The writer sends one partition's records in batches under max.message.bytes and a record that alone is
+  // over it never leaves (writer.ts), so these name one record the broker will never take.
   MESSAGE_TOO_LARGE: (_, cause) =>
-    new PayloadTooLargeError('a record batch is larger than the topic accepts (max.message.bytes)', {
+    new RecordTooLargeError('the record is larger than the topic accepts (max.message.bytes)', { cause }),
+  RECORD_LIST_TOO_LARGE: (_, cause) =>
+    new RecordTooLargeError('the records are larger than the broker accepts in one request', { cause }),
+  CORRUPT_MESSAGE: (_, cause) =>
+    new InvalidRecordError('the broker refused the record as invalid (e.g. no key on a compacted topic)', {
       cause,
     }),
-  RECORD_LIST_TOO_LARGE: (_, cause) =>
-    new PayloadTooLargeError('the records are larger than the broker accepts in one request', { cause }),
   INVALID_TIMESTAMP: (_, cause) =>
     new InvalidRecordError(
       'a timestamp is outside the range the topic accepts (message.timestamp.*.max.ms)',
@@ -64,6 +71,10 @@ const protocolErrors: Record<string, ErrorFactory> = {
   NETWORK_EXCEPTION: (_, cause) => new BrokerUnavailableError('the broker connection failed', { cause }),
   KAFKA_STORAGE_ERROR: (_, cause) =>
     new BrokerUnavailableError('the broker could not store the records', { cause }),
+  // The idempotent producer's state is not the broker's (e.g. the topic was recreated): a fresh producer fixes it.
+  OUT_OF_ORDER_SEQUENCE_NUMBER: producerOutOfStep,
+  UNKNOWN_PRODUCER_ID: producerOutOfStep,
+  INVALID_PRODUCER_EPOCH: producerOutOfStep,
   SASL_AUTHENTICATION_FAILED: (_, cause) =>
     new BrokerAuthenticationError('the service could not authenticate to Kafka', { cause }),
   CLUSTER_AUTHORIZATION_FAILED: (_, cause) =>
@@ -158,4 +169,45 @@ export function fromKafkaError(error: unknown): ServiceError {
     current = shape.originalError ?? shape.cause ?? shape.errors?.[0] ?? shape.groups?.[0]?.error;
   }
   return new InternalError('unexpected error', { cause: error });
+}
+
+/**
+ * The broker will never take this record as it stands (too large, invalid, refused by policy): retrying
+ * cannot help. A consumer's output failing so is dead-lettered, not retried.
+ */
+export function isRecordRefusal(error: ServiceError): boolean {
+  return error instanceof InvalidRecordError || error instanceof RecordTooLargeError;
+}
+
+/** Answers meaning the client's partition map is out of date; the broker wrote nothing. */
+const staleMetadataTypes = new Set([
+  'UNKNOWN_TOPIC_OR_PARTITION',
+  'NOT_LEADER_FOR_PARTITION',
+  'LEADER_NOT_AVAILABLE',
+]);
+/** kafkajs' own "this partition or topic is not in my metadata": nothing was sent. */
+const staleMetadataNames = new Set(['KafkaJSMetadataNotLoaded', 'KafkaJSTopicMetadataNotLoaded']);
+/** Answers meaning the idempotent producer's sequence state is not the broker's; the broker wrote nothing. */
+const producerStateTypes = new Set([
+  'OUT_OF_ORDER_SEQUENCE_NUMBER',
+  'UNKNOWN_PRODUCER_ID',
+  'INVALID_PRODUCER_EPOCH',
+]);
+
+/**
+ * Which of the client's own caches a failed produce call shows to be out of date, when that is why it failed
+ * and the records were therefore not written: `metadata` (the partition map) or `producer` (the idempotent
+ * producer's sequence state). Undefined for any other failure, including those after which the records may
+ * have been written (timeouts, closed connections).
+ */
+export function staleClientState(error: unknown): 'metadata' | 'producer' | undefined {
+  let current: unknown = error;
+  for (let depth = 0; depth < 5 && current && typeof current === 'object'; depth++) {
+    const shape = current as ClientErrorShape;
+    if (shape.type && staleMetadataTypes.has(shape.type)) return 'metadata';
+    if (shape.name && staleMetadataNames.has(shape.name)) return 'metadata';
+    if (shape.type && producerStateTypes.has(shape.type)) return 'producer';
+    current = shape.originalError ?? shape.cause;
+  }
+  return undefined;
 }

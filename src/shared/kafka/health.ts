@@ -1,21 +1,18 @@
 /** Whether the broker answers a metadata request, within the request timeout. */
-import type { KafkaConnection } from './client.js';
-import { withDeadline } from './deadline.js';
-import { fromKafkaError } from './errors.js';
+import type { KafkaAdmin } from './admin.js';
 
+/** What `GET /v1/health` reports about the cluster. */
 export interface BrokerHealth {
   brokers: number;
   controller: number | null;
   clusterId: string;
 }
 
-export async function checkBroker(connection: KafkaConnection): Promise<BrokerHealth> {
-  const deadline = Date.now() + connection.config.requestTimeoutMs;
-  try {
-    const admin = await withDeadline(connection.admin(), deadline);
-    const cluster = await withDeadline(admin.describeCluster(), deadline);
-    return { brokers: cluster.brokers.length, controller: cluster.controller, clusterId: cluster.clusterId };
-  } catch (error) {
-    throw fromKafkaError(error);
-  }
+/**
+ * Asks the cluster to describe itself within KAFKA_REQUEST_TIMEOUT_MS. Throws a ServiceError
+ * (BrokerUnavailableError, BrokerTimeoutError, ...) when it does not answer.
+ */
+export async function checkBroker(admin: KafkaAdmin): Promise<BrokerHealth> {
+  const cluster = await admin.run(admin.requestTimeoutMs, (operations) => operations.describeCluster());
+  return { brokers: cluster.brokers.length, controller: cluster.controller, clusterId: cluster.clusterId };
 }

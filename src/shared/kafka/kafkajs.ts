@@ -6,5 +6,12 @@
  */
 import kafkajs from 'kafkajs';
 
-export const { Kafka, AssignerProtocol, CompressionTypes, ConfigResourceTypes, Partitioners, logLevel } =
-  kafkajs;
+export const {
+  Kafka,
+  AssignerProtocol,
+  CompressionTypes,
+  ConfigResourceTypes,
+  KafkaJSMetadataNotLoaded,
+  Partitioners,
+  logLevel,
+} = kafkajs;

@@ -1,19 +1,43 @@
 /**
- * Writes records to one topic and reports, for every record, where it landed or why it did not.
+ * Writes records to one topic and reports, for every record, where it landed or why it did not. Every write
+ * of the service goes through here (the produce API, consumer outputs and dead letters, the offline
+ * emulator's Kafka destinations), so one rule holds for all of them:
+ *
+ * **Written means acknowledged.** With acks `all` or `leader` a record is reported written only when the
+ * broker answered its partition's produce call, in this request, with a base offset. A partition that got
+ * no answer is a failure (NOT_ACKNOWLEDGED, retriable), never a success. With acks `none` the broker
+ * answers nothing and the offset is null.
+ *
+ * **Metadata follows the cluster.** Topic metadata (partitions, max.message.bytes, cleanup.policy) is
+ * cached for at most `metadataMaxAgeMs` (KafkaConfig), as is the producer's own partition map. An explicit
+ * partition the cache lacks is looked up again before it is refused; a send refused because the client's
+ * metadata or idempotent producer state is out of date (unknown topic or partition, leader moved, a
+ * partition the client did not know, sequence out of step) is retried once, within the deadline, with fresh
+ * metadata: explicit partitions are checked again, keys hashed over the new partition count.
  *
  * Partitioning follows the Java client, so a key lands where any Kafka client would put it:
  * explicit partition, else murmur2 of the key (kafkajs' DefaultPartitioner is the Java one),
  * else one partition for the request's keyless records ("sticky", KIP-480), rotating between requests.
  * Each partition's records go in their own produce call so a failure on one partition never hides the
  * success of another; records of one partition are split in order into chunks under the topic's
- * max.message.bytes, and a failed chunk stops that partition so nothing is written out of order.
+ * max.message.bytes, and a chunk failed for a transient reason stops that partition so nothing is written
+ * out of order. Records the topic can never take fail alone and are never sent (see {@link recordRefusal});
+ * a chunk the broker refuses as invalid is sent again record by record, so the refusal falls on the
+ * records it concerns and the others are written.
  */
-import type { Message, PartitionMetadata } from 'kafkajs';
-import { type ServiceError, TopicNotFoundError } from '../errors.js';
-import { ACKS, type Acks, type KafkaConnection } from './client.js';
+import type { PartitionMetadata } from 'kafkajs';
+import {
+  InvalidRecordError,
+  NotAcknowledgedError,
+  PartitionNotFoundError,
+  RecordTooLargeError,
+  type ServiceError,
+  TopicNotFoundError,
+} from '../errors.js';
+import type { Acks, KafkaConnection } from './client.js';
 import { withDeadline } from './deadline.js';
-import { fromKafkaError } from './errors.js';
-import { CompressionTypes, ConfigResourceTypes, Partitioners } from './kafkajs.js';
+import { fromKafkaError, isRecordRefusal, staleClientState } from './errors.js';
+import { ConfigResourceTypes, Partitioners } from './kafkajs.js';
 
 export interface OutgoingRecord {
   key: Buffer | null;
@@ -27,6 +51,7 @@ export interface OutgoingRecord {
   timestamp: number;
 }
 
+/** A record's outcome: `offset` is the broker's (a string), null only with acks=none. */
 export type WriteResult =
   | { ok: true; partition: number; offset: string | null; timestamp: number }
   | { ok: false; partition: number; error: ServiceError };
@@ -44,13 +69,26 @@ export interface TopicInfo {
   partitions: PartitionMetadata[];
   /** The largest record batch the topic accepts (its max.message.bytes). */
   maxMessageBytes: number;
+  /** cleanup.policy includes `compact`: every record needs a key. */
+  compacted: boolean;
 }
 
-/** What the produce service needs from Kafka; the seam unit tests replace. */
+/** What the produce service and the consumer runtime need from Kafka; the seam unit tests replace. */
 export interface RecordWriter {
-  topicInfo(topic: string): Promise<TopicInfo>;
+  /**
+   * The topic's metadata, at most `metadataMaxAgeMs` old; looked up again first when it lacks `partition`.
+   * Throws TopicNotFoundError (404) when the topic does not exist.
+   */
+  topicInfo(topic: string, partition?: number): Promise<TopicInfo>;
+  /** Writes the records; one result per record, in order. Throws only when nothing was sent. */
   write(topic: string, records: OutgoingRecord[], options: WriteOptions): Promise<WriteResult[]>;
 }
+
+/** The part of {@link KafkaConnection} the writer uses. */
+export type WriterConnection = Pick<
+  KafkaConnection,
+  'config' | 'admin' | 'resetAdmin' | 'produce' | 'resetProducers'
+>;
 
 // Record batch v2 framing: https://kafka.apache.org/documentation/#recordbatch
 const BATCH_OVERHEAD_BYTES = 61;
@@ -58,7 +96,7 @@ const RECORD_OVERHEAD_BYTES = 21;
 const HEADER_OVERHEAD_BYTES = 10;
 
 /** An upper bound of a record's size inside an uncompressed v2 record batch. */
-export function recordBytes(record: Pick<OutgoingRecord, 'key' | 'value' | 'headers'>): number {
+function recordBytes(record: Pick<OutgoingRecord, 'key' | 'value' | 'headers'>): number {
   let size = RECORD_OVERHEAD_BYTES + (record.key?.length ?? 0) + (record.value?.length ?? 0);
   for (const [name, values] of Object.entries(record.headers)) {
     for (const value of values) size += HEADER_OVERHEAD_BYTES + Buffer.byteLength(name) + value.length;
@@ -67,38 +105,128 @@ export function recordBytes(record: Pick<OutgoingRecord, 'key' | 'value' | 'head
 }
 
 /** The size of a batch holding only this record: what max.message.bytes is compared with. */
-export function singleRecordBatchBytes(record: Pick<OutgoingRecord, 'key' | 'value' | 'headers'>): number {
+function singleRecordBatchBytes(record: Pick<OutgoingRecord, 'key' | 'value' | 'headers'>): number {
   return BATCH_OVERHEAD_BYTES + recordBytes(record);
 }
 
-const METADATA_TTL_MS = 30_000;
+/** Why a record can never be written to the topic as it stands; `field` is the record's field at fault. */
+export interface RecordRefusal {
+  error: ServiceError;
+  field: 'partition' | 'key' | undefined;
+}
+
+/**
+ * The reason the topic will never take `record`, or undefined: a partition it does not have (checked
+ * against metadata known to be fresh enough, see {@link RecordWriter.topicInfo}), a record over its
+ * max.message.bytes, a record without a key on a compacted topic (the broker refuses those as invalid).
+ */
+export function recordRefusal(info: TopicInfo, record: OutgoingRecord): RecordRefusal | undefined {
+  if (record.partition !== undefined && record.partition >= info.partitionCount) {
+    return {
+      error: new PartitionNotFoundError(
+        `partition ${record.partition} does not exist: topic ${info.name} has partitions 0-${info.partitionCount - 1}`,
+      ),
+      field: 'partition',
+    };
+  }
+  const size = singleRecordBatchBytes(record);
+  if (size > info.maxMessageBytes) {
+    return {
+      error: new RecordTooLargeError(
+        `${size} bytes as a batch; topic ${info.name} accepts ${info.maxMessageBytes} (max.message.bytes)`,
+      ),
+      field: undefined,
+    };
+  }
+  if (info.compacted && record.key === null) {
+    return {
+      error: new InvalidRecordError(
+        `topic ${info.name} is compacted (cleanup.policy=compact): every record needs a key`,
+      ),
+      field: 'key',
+    };
+  }
+  return undefined;
+}
+
 const DEFAULT_MAX_MESSAGE_BYTES = 1_048_588;
+/** Sends again after a refresh of what the client had out of date; a second failure is the answer. */
+const STALE_RETRIES = 1;
 
 interface IndexedRecord {
   index: number;
   record: OutgoingRecord;
 }
 
-/** The kafkajs implementation of {@link RecordWriter}, with a short-lived topic metadata cache. */
+/** Records not written because the client's own state was out of date: sent again after a refresh. */
+interface Unsent {
+  entries: IndexedRecord[];
+  partition: number;
+  error: ServiceError;
+  stale: 'metadata' | 'producer';
+}
+
+/** One partition's share of a write, and where its outcomes go. */
+interface PartitionWrite {
+  topic: string;
+  partition: number;
+  options: WriteOptions;
+  results: WriteResult[];
+}
+
+/** How a chunk's send failed, for its records from `entries` on (earlier ones of the chunk were written). */
+interface ChunkFailure {
+  entries: IndexedRecord[];
+  error: ServiceError;
+  stale: 'metadata' | 'producer' | undefined;
+}
+
+/** The kafkajs implementation of {@link RecordWriter}, with a topic metadata cache bounded in age. */
 export class KafkaRecordWriter implements RecordWriter {
-  private readonly metadata = new Map<string, { info: Promise<TopicInfo>; expires: number }>();
+  private readonly metadata = new Map<
+    string,
+    { info: Promise<TopicInfo>; expires: number; settled?: TopicInfo }
+  >();
   private readonly keyedPartitioner = Partitioners.DefaultPartitioner();
   private stickyCounter = Math.floor(Math.random() * 1024);
 
-  constructor(private readonly connection: KafkaConnection) {}
+  constructor(private readonly connection: WriterConnection) {}
 
-  topicInfo(topic: string): Promise<TopicInfo> {
+  async topicInfo(topic: string, partition?: number): Promise<TopicInfo> {
+    const info = await this.cachedTopicInfo(topic);
+    if (partition === undefined || partition < info.partitionCount) return info;
+    return this.refreshedTopicInfo(topic, info);
+  }
+
+  private cachedTopicInfo(topic: string): Promise<TopicInfo> {
     const cached = this.metadata.get(topic);
     if (cached && cached.expires > Date.now()) return cached.info;
     const info = this.loadTopicInfo(topic).catch(async (error: unknown) => {
       if (!(error instanceof TopicNotFoundError)) throw error;
       // Maybe only stale: another topic this admin once looked at was deleted (see KafkaConnection).
-      await this.connection.resetAdmin();
+      this.connection.resetAdmin();
       return this.loadTopicInfo(topic);
     });
-    this.metadata.set(topic, { info, expires: Date.now() + METADATA_TTL_MS });
-    info.catch(() => this.metadata.delete(topic));
+    const entry: { info: Promise<TopicInfo>; expires: number; settled?: TopicInfo } = {
+      info,
+      expires: Date.now() + this.connection.config.metadataMaxAgeMs,
+    };
+    this.metadata.set(topic, entry);
+    info.then(
+      (settled) => {
+        entry.settled = settled;
+      },
+      () => {
+        if (this.metadata.get(topic) === entry) this.metadata.delete(topic);
+      },
+    );
     return info;
+  }
+
+  /** Metadata looked up again, unless another caller already replaced `stale` (then theirs is used). */
+  private refreshedTopicInfo(topic: string, stale: TopicInfo): Promise<TopicInfo> {
+    if (this.metadata.get(topic)?.settled === stale) this.metadata.delete(topic);
+    return this.cachedTopicInfo(topic);
   }
 
   private async loadTopicInfo(topic: string): Promise<TopicInfo> {
@@ -110,22 +238,27 @@ export class KafkaRecordWriter implements RecordWriter {
           admin.fetchTopicMetadata({ topics: [topic] }),
           admin.describeConfigs({
             includeSynonyms: false,
-            resources: [{ type: ConfigResourceTypes.TOPIC, name: topic, configNames: ['max.message.bytes'] }],
+            resources: [
+              {
+                type: ConfigResourceTypes.TOPIC,
+                name: topic,
+                configNames: ['max.message.bytes', 'cleanup.policy'],
+              },
+            ],
           }),
         ]),
         deadline,
       );
       const partitions = topics[0]?.partitions ?? [];
       if (partitions.length === 0) throw new TopicNotFoundError(`topic ${topic} does not exist`);
-      const maxMessageBytes = Number(
-        configs.resources[0]?.configEntries.find((entry) => entry.configName === 'max.message.bytes')
-          ?.configValue ?? DEFAULT_MAX_MESSAGE_BYTES,
-      );
+      const entries = configs.resources[0]?.configEntries ?? [];
+      const config = (name: string) => entries.find((entry) => entry.configName === name)?.configValue;
       return {
         name: topic,
         partitionCount: partitions.length,
         partitions: [...partitions].sort((a, b) => a.partitionId - b.partitionId),
-        maxMessageBytes,
+        maxMessageBytes: Number(config('max.message.bytes') ?? DEFAULT_MAX_MESSAGE_BYTES),
+        compacted: (config('cleanup.policy') ?? '').split(',').includes('compact'),
       };
     } catch (error) {
       const mapped = fromKafkaError(error);
@@ -134,117 +267,159 @@ export class KafkaRecordWriter implements RecordWriter {
     }
   }
 
-  /** Forgets cached metadata, e.g. after the broker said a partition does not exist. */
-  forget(topic: string): void {
-    this.metadata.delete(topic);
+  async write(topic: string, records: OutgoingRecord[], options: WriteOptions): Promise<WriteResult[]> {
+    const results: WriteResult[] = new Array(records.length);
+    let pending = records.map((record, index) => ({ index, record }));
+    let info = await this.topicInfo(topic, highestPartition(pending));
+    for (let round = 0; ; round++) {
+      const unsent = await this.writeRound(info, pending, options, results);
+      if (unsent.length === 0) return results;
+      if (round === STALE_RETRIES || Date.now() >= options.deadline) {
+        for (const { entries, partition, error } of unsent)
+          for (const { index } of entries) results[index] = { ok: false, partition, error };
+        return results;
+      }
+      // UNKNOWN_TOPIC_OR_PARTITION from a producer may also mean its metadata names a deleted topic (see
+      // KafkaConnection): fresh producers, like a fresh producer state, cost one connection.
+      if (unsent.some(({ stale, error }) => stale === 'producer' || error instanceof TopicNotFoundError)) {
+        this.connection.resetProducers();
+      }
+      try {
+        info = await withDeadline(this.refreshedTopicInfo(topic, info), options.deadline);
+      } catch (cause) {
+        const error = fromKafkaError(cause);
+        for (const { entries, partition } of unsent)
+          for (const { index } of entries) results[index] = { ok: false, partition, error };
+        return results;
+      }
+      pending = unsent.flatMap(({ entries }) => entries).sort((a, b) => a.index - b.index);
+    }
   }
 
-  async write(topic: string, records: OutgoingRecord[], options: WriteOptions): Promise<WriteResult[]> {
-    const info = await this.topicInfo(topic);
-    const byPartition = this.assignPartitions(topic, info, records);
-    const results: WriteResult[] = new Array(records.length);
+  /** Places and sends `pending`; fills `results` except for the records to send again, which it returns. */
+  private async writeRound(
+    info: TopicInfo,
+    pending: IndexedRecord[],
+    options: WriteOptions,
+    results: WriteResult[],
+  ): Promise<Unsent[]> {
+    const unsent: Unsent[] = [];
     await Promise.all(
-      [...byPartition].map(async ([partition, entries]) => {
+      [...this.place(info, pending, results)].map(async ([partition, entries]) => {
         const chunks = chunkBySize(entries, info.maxMessageBytes);
+        const target = { topic: info.name, partition, options, results };
         for (const [position, chunk] of chunks.entries()) {
-          try {
-            const offsets = await withDeadline(
-              this.sendChunkOnce(topic, partition, chunk, options),
-              options.deadline,
-            );
-            chunk.forEach(({ index, record }, i) => {
-              results[index] = {
-                ok: true,
-                partition,
-                offset: offsets.offsetOf(i),
-                timestamp: offsets.timestamp ?? record.timestamp,
-              };
-            });
-          } catch (cause) {
-            const error = fromKafkaError(cause);
-            if (error instanceof TopicNotFoundError) this.forget(topic);
-            // The failed chunk and every later one of this partition: nothing is written out of order.
-            for (const { index } of chunks.slice(position).flat())
-              results[index] = { ok: false, partition, error };
-            return;
-          }
+          const failure = await this.sendChunk(target, chunk);
+          if (!failure) continue;
+          // The failed records and every later chunk of this partition: nothing is written out of order.
+          const rest = [...failure.entries, ...chunks.slice(position + 1).flat()];
+          const { error, stale } = failure;
+          if (stale) unsent.push({ entries: rest, partition, error, stale });
+          else for (const { index } of rest) results[index] = { ok: false, partition, error };
+          return;
         }
       }),
     );
-    return results;
+    return unsent;
   }
 
-  private assignPartitions(
-    topic: string,
+  /** Chooses each record's partition; a record the topic can never take gets its failure here. */
+  private place(
     info: TopicInfo,
-    records: OutgoingRecord[],
+    pending: IndexedRecord[],
+    results: WriteResult[],
   ): Map<number, IndexedRecord[]> {
     const sticky = this.stickyCounter++ % info.partitionCount;
     const byPartition = new Map<number, IndexedRecord[]>();
-    records.forEach((record, index) => {
+    for (const entry of pending) {
+      const { record } = entry;
       const key = record.partitionKey ?? record.key;
       const partition =
         record.partition ??
         (key === null
           ? sticky
           : this.keyedPartitioner({
-              topic,
+              topic: info.name,
               partitionMetadata: info.partitions,
               message: { key, value: null },
             }));
+      const refusal = recordRefusal(info, record);
+      if (refusal) {
+        results[entry.index] = { ok: false, partition, error: refusal.error };
+        continue;
+      }
       const list = byPartition.get(partition) ?? [];
-      list.push({ index, record });
+      list.push(entry);
       byPartition.set(partition, list);
-    });
+    }
     return byPartition;
   }
 
-  /**
-   * Sends a chunk; if the producer says the topic is unknown but a fresh metadata look-up finds it, the
-   * producer's metadata is stale (a topic it once wrote to was deleted elsewhere): replace it, send again.
-   */
-  private async sendChunkOnce(
-    topic: string,
-    partition: number,
-    chunk: IndexedRecord[],
-    options: WriteOptions,
-  ) {
+  /** Sends one chunk; fills the results of what was written and returns the failure of the rest, if any. */
+  private async sendChunk(target: PartitionWrite, chunk: IndexedRecord[]): Promise<ChunkFailure | undefined> {
+    const { topic, partition, options, results } = target;
     try {
-      return await this.sendChunk(topic, partition, chunk, options);
+      const answer = await withDeadline(
+        this.connection.produce({
+          topic,
+          partition,
+          messages: chunk.map(({ record }) => record),
+          acks: options.acks,
+          compression: options.compression,
+        }),
+        options.deadline,
+      );
+      if (answer === undefined && options.acks !== 'none') {
+        // No answer for the partition: nothing was sent for it (a broker answers every partition it got).
+        const error = new NotAcknowledgedError(
+          `the broker gave no offset for partition ${partition} of topic ${topic}; it was not written`,
+        );
+        return { entries: chunk, error, stale: 'metadata' };
+      }
+      chunk.forEach(({ index, record }, i) => {
+        results[index] = {
+          ok: true,
+          partition,
+          offset: answer ? addOffset(answer.baseOffset, i) : null,
+          timestamp: answer?.logAppendTime ?? record.timestamp,
+        };
+      });
+      return undefined;
     } catch (cause) {
-      if (!(fromKafkaError(cause) instanceof TopicNotFoundError)) throw cause;
-      this.forget(topic);
-      await this.topicInfo(topic);
-      await this.connection.resetProducers();
-      return this.sendChunk(topic, partition, chunk, options);
+      const error = fromKafkaError(cause);
+      const stale = staleClientState(cause);
+      if (stale || chunk.length === 1 || !isRecordRefusal(error)) return { entries: chunk, error, stale };
+      return this.sendOneByOne(target, chunk);
     }
   }
 
-  private async sendChunk(topic: string, partition: number, chunk: IndexedRecord[], options: WriteOptions) {
-    const producer = await this.connection.producer(options.acks);
-    const messages: Message[] = chunk.map(({ record }) => ({
-      key: record.key,
-      value: record.value,
-      headers: record.headers,
-      partition,
-      timestamp: String(record.timestamp),
-    }));
-    const metadata = await producer.send({
-      topic,
-      messages,
-      acks: ACKS[options.acks],
-      compression: options.compression === 'gzip' ? CompressionTypes.GZIP : CompressionTypes.None,
-      timeout: this.connection.config.requestTimeoutMs,
-    });
-    const answer = metadata.find((entry) => entry.partition === partition);
-    const baseOffset = answer?.baseOffset ?? answer?.offset;
-    const logAppendTime = answer?.logAppendTime !== undefined ? Number(answer.logAppendTime) : -1;
-    return {
-      // acks=none: the broker sends no answer, so no offset is known.
-      offsetOf: (i: number) => (baseOffset === undefined ? null : addOffset(baseOffset, i)),
-      timestamp: logAppendTime >= 0 ? logAppendTime : undefined,
-    };
+  /**
+   * The broker refused a whole chunk for what may be one record in it (it refuses batches, not records):
+   * each record is sent alone, in order; the refused ones fail, the others are written.
+   */
+  private async sendOneByOne(
+    target: PartitionWrite,
+    chunk: IndexedRecord[],
+  ): Promise<ChunkFailure | undefined> {
+    for (const [position, entry] of chunk.entries()) {
+      const failure = await this.sendChunk(target, [entry]);
+      if (!failure) continue;
+      if (failure.stale || !isRecordRefusal(failure.error))
+        return { ...failure, entries: chunk.slice(position) };
+      target.results[entry.index] = { ok: false, partition: target.partition, error: failure.error };
+    }
+    return undefined;
   }
+}
+
+/** The highest explicit partition among the records, if any names one. */
+function highestPartition(entries: readonly IndexedRecord[]): number | undefined {
+  let highest: number | undefined;
+  for (const { record } of entries) {
+    if (record.partition !== undefined && (highest === undefined || record.partition > highest))
+      highest = record.partition;
+  }
+  return highest;
 }
 
 /**

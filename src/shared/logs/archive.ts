@@ -24,7 +24,7 @@ export interface ArchiveOptions {
 }
 
 /** The object key of an archived group. */
-export function archiveKey(prefix: string, date: string, service: string, output: Output): string {
+function archiveKey(prefix: string, date: string, service: string, output: Output): string {
   const { topic, partition, offset } = output.origin;
   return `${prefix}date=${date}/service=${encodeURIComponent(service)}/${topic}-${partition}-${offset}.ndjson.gz`;
 }

@@ -3,8 +3,6 @@ import * as z from 'zod';
 import type { ConsumerDefinition } from '../consumer/runtime.js';
 import { handleLogLine } from './process.js';
 
-export const LOGS_OUTPUT_TOPIC = 'logs.normalized';
-
 export const logsConsumer: ConsumerDefinition<string> = {
   name: 'logs',
   value: { format: 'text', schema: z.string() },

@@ -65,7 +65,7 @@ const NUMERIC_LEVELS: [number, Level][] = [
   [0, 'trace'],
 ];
 
-export function normalizeLevel(level: unknown): Level | undefined {
+function normalizeLevel(level: unknown): Level | undefined {
   if (typeof level === 'number') return NUMERIC_LEVELS.find(([threshold]) => level >= threshold)?.[1];
   if (typeof level !== 'string') return undefined;
   return LEVEL_ALIASES[level.trim().toLowerCase()];

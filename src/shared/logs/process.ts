@@ -9,7 +9,7 @@ import { type LogEntry, parseLogLine } from './parse.js';
 import { redactText, redactValue } from './redact.js';
 
 /** The entry with every string redacted. */
-export function redactEntry(entry: LogEntry): LogEntry {
+function redactEntry(entry: LogEntry): LogEntry {
   return {
     ...entry,
     service: redactText(entry.service),

@@ -4,14 +4,14 @@
  * leaked credential a lot.
  */
 
-export const REDACTED = '[REDACTED]';
+const REDACTED = '[REDACTED]';
 
 /** Field names whose values are secrets whatever they look like. */
 const SECRET_NAME =
   /password|passwd|^pwd$|^pass$|secret|token|api[-_]?key|access[-_]?key|private[-_]?key|authorization|credential|cookie/i;
 
 /** Whether a field of this name holds a secret. */
-export function isSecretName(name: string): boolean {
+function isSecretName(name: string): boolean {
   return SECRET_NAME.test(name);
 }
 

@@ -67,7 +67,7 @@ function sortedTags(tags: Record<string, string>): Record<string, string> {
 }
 
 /** Series and window, the grouping readers merge on, e.g. `cpu{host=a}@2026-01-02T03:04:00.000Z`. */
-export function windowKey(partial: Pick<PartialAggregate, 'name' | 'tags' | 'window'>): string {
+function windowKey(partial: Pick<PartialAggregate, 'name' | 'tags' | 'window'>): string {
   return `${seriesKey(partial.name, partial.tags)}@${partial.window.start}`;
 }
 

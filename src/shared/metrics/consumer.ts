@@ -5,8 +5,6 @@ import type { ConsumerDefinition } from '../consumer/runtime.js';
 import { aggregateBatch } from './aggregate.js';
 import { type Measurement, MeasurementValue } from './schema.js';
 
-export const METRICS_OUTPUT_TOPIC = 'metrics.aggregated';
-
 const MetricsEnvironment = z.object({
   METRICS_WINDOW_SECONDS: z.coerce.number().int().min(1).max(86_400).default(60),
 });

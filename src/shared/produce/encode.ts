@@ -2,6 +2,7 @@
  * Turns validated API records into the bytes Kafka stores. Formats: json (UTF-8 JSON of any value),
  * string (UTF-8), binary (base64). A null value is a tombstone; a null or absent key is no key.
  */
+import { epochMillis } from '../http/schema.js';
 import type { OutgoingRecord } from '../kafka/writer.js';
 import type { ProduceRequest } from './schema.js';
 import { type RecordSource, recordSources } from './source.js';
@@ -26,8 +27,12 @@ function encodeHeaderValue(value: HeaderValue): Buffer {
   return typeof value === 'string' ? Buffer.from(value, 'utf8') : Buffer.from(value.base64, 'base64');
 }
 
+/**
+ * Header name to values, as the writer takes them. Without a prototype, so every name is an own key:
+ * `encoded.__proto__ = ...` on a plain object would set its prototype and drop the header.
+ */
 export function encodeHeaders(headers: Record<string, HeaderValue | HeaderValue[]> | undefined) {
-  const encoded: Record<string, Buffer[]> = {};
+  const encoded: Record<string, Buffer[]> = Object.create(null);
   for (const [name, value] of Object.entries(headers ?? {})) {
     encoded[name] = (Array.isArray(value) ? value : [value]).map(encodeHeaderValue);
   }
@@ -35,8 +40,7 @@ export function encodeHeaders(headers: Record<string, HeaderValue | HeaderValue[
 }
 
 export function toEpochMillis(timestamp: number | string | undefined, now: number): number {
-  if (timestamp === undefined) return now;
-  return typeof timestamp === 'number' ? timestamp : Date.parse(timestamp);
+  return timestamp === undefined ? now : epochMillis(timestamp);
 }
 
 /**

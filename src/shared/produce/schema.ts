@@ -3,28 +3,23 @@
  * OpenAPI document (src/shared/http/openapi.ts).
  */
 import * as z from 'zod';
-
-/** Kafka's topic name rule (org.apache.kafka.common.internals.Topic#validate). */
-export const TopicName = z
-  .string()
-  .min(1)
-  .max(249)
-  .regex(/^[a-zA-Z0-9._-]+$/, 'may contain only ASCII letters, digits, ".", "_" and "-"')
-  .refine((name) => name !== '.' && name !== '..', 'cannot be "." or ".."')
-  .meta({ id: 'TopicName', description: "A Kafka topic name (Kafka's rules)", example: 'events' });
+import { exactRecord, NOT_UTF8_REPRESENTABLE, Timestamp, utf8Text } from '../http/schema.js';
 
 const Base64 = z.base64();
 
-export const BinaryValue = z
+const BinaryValue = z
   .strictObject({ base64: Base64 })
   .meta({ id: 'BinaryValue', description: 'Bytes, base64-encoded' });
 
-const HeaderValue = z.union([z.string().meta({ description: 'UTF-8 text' }), BinaryValue]);
+const HeaderValue = z.union([utf8Text().meta({ description: 'UTF-8 text' }), BinaryValue]);
 
-export const Headers = z.record(z.string().min(1), z.union([HeaderValue, z.array(HeaderValue).min(1)])).meta({
+/** Kafka's header key: any string (the empty one included), sent as UTF-8. */
+const HeaderName = utf8Text();
+
+const Headers = exactRecord(HeaderName, z.union([HeaderValue, z.array(HeaderValue).min(1)])).meta({
   id: 'Headers',
   description:
-    'Header name to value; an array repeats the header in order. Values are UTF-8 text or {"base64"}.',
+    'Header name to value; an array repeats the header in order. Names are any text (`__proto__` too); values are UTF-8 text or {"base64"}.',
   example: { 'content-type': 'application/json', trace: { base64: 'AAEC' } },
 });
 
@@ -32,22 +27,17 @@ export const ValueFormat = z.enum(['json', 'string', 'binary']).meta({
   description: 'json: any JSON value, written as UTF-8 JSON; string: UTF-8 text; binary: base64 bytes',
 });
 
-/** Epoch milliseconds, or an ISO-8601 date-time with an offset. */
-const Timestamp = z
-  .union([z.int().min(0).max(8_640_000_000_000_000), z.iso.datetime({ offset: true })])
-  .meta({ description: 'CreateTime: epoch milliseconds or ISO-8601; the time of the request when absent' });
-
-export const ProduceRecord = z
+const ProduceRecord = z
   .strictObject({
     key: z.unknown().optional().meta({ description: 'Absent or null: no key. Encoded by keyFormat.' }),
     value: z.unknown().meta({ description: 'null is a tombstone. Encoded by valueFormat.' }),
     headers: Headers.optional(),
     partition: z.int().min(0).optional(),
-    timestamp: Timestamp.optional(),
+    timestamp: Timestamp.optional().meta({ description: 'CreateTime; the time of the request when absent' }),
   })
   .meta({ id: 'ProduceRecord' });
 
-export const Acks = z.enum(['all', 'leader', 'none']).meta({
+const Acks = z.enum(['all', 'leader', 'none']).meta({
   description: 'all: every in-sync replica (idempotent producer); leader: the leader only; none: no answer',
 });
 
@@ -71,6 +61,9 @@ export function produceRequestSchema(maxRecords: number) {
               path,
               message: `must be a string (${field}Format is string)`,
             });
+          }
+          if (format === 'string' && typeof data === 'string' && !data.isWellFormed()) {
+            context.addIssue({ code: 'custom', path, message: NOT_UTF8_REPRESENTABLE });
           }
           if (format === 'binary' && !(typeof data === 'string' && Base64.safeParse(data).success)) {
             context.addIssue({ code: 'custom', path, message: `must be base64 (${field}Format is binary)` });
@@ -102,7 +95,7 @@ export function produceRequestSchema(maxRecords: number) {
 export const ProduceRequest = produceRequestSchema(500);
 export type ProduceRequest = z.infer<typeof ProduceRequest>;
 
-export const RecordError = z
+const RecordError = z
   .object({
     code: z.string().meta({ example: 'BROKER_UNAVAILABLE' }),
     status: z.int().meta({ description: 'The HTTP status this failure alone would have had', example: 503 }),

@@ -5,13 +5,14 @@
  */
 import {
   type ErrorDetail,
-  PartitionNotFoundError,
-  RecordTooLargeError,
   type ServiceError,
+  type ServiceErrorOptions,
   TopicNotAllowedError,
 } from '../errors.js';
 import { fieldName, parseWith } from '../http/request.js';
-import { type RecordWriter, singleRecordBatchBytes, type WriteResult } from '../kafka/writer.js';
+import { TopicName } from '../http/schema.js';
+import { httpStatus } from '../http/status.js';
+import { type RecordWriter, recordRefusal, type WriteResult } from '../kafka/writer.js';
 import type { ProduceConfig } from './config.js';
 import { encodeRecords } from './encode.js';
 import {
@@ -19,7 +20,6 @@ import {
   type ProducePartialResponse,
   type ProduceResponse,
   produceRequestSchema,
-  TopicName,
   type WrittenRecord,
 } from './schema.js';
 
@@ -55,7 +55,12 @@ function failed(result: Extract<WriteResult, { ok: false }>): FailedRecord {
   const { error } = result;
   return {
     partition: result.partition,
-    error: { code: error.code, status: error.statusCode, message: error.message, retriable: error.retriable },
+    error: {
+      code: error.code,
+      status: httpStatus(error),
+      message: error.message,
+      retriable: error.retriable,
+    },
   };
 }
 
@@ -97,36 +102,31 @@ export class ProduceService {
     const topic = this.checkTopic(topicParameter);
     const request = parseWith(this.requestSchema, body);
     const records = encodeRecords(request, now, bodyBytes);
-    const info = await this.writer.topicInfo(topic);
-
-    const badPartitions = records.flatMap((record, index) =>
-      record.partition !== undefined && record.partition >= info.partitionCount
-        ? [
-            detail(
-              ['records', index, 'partition'],
-              `topic ${topic} has partitions 0-${info.partitionCount - 1}`,
-            ),
-          ]
-        : [],
+    // Metadata that lacks a partition a record names is looked up again before the record is refused.
+    const highest = records.reduce<number | undefined>(
+      (max, { partition }) =>
+        partition !== undefined && (max === undefined || partition > max) ? partition : max,
+      undefined,
     );
-    if (badPartitions.length > 0) {
-      throw new PartitionNotFoundError(`partition out of range for topic ${topic}`, {
-        details: badPartitions,
-      });
-    }
-    const tooLarge = records.flatMap((record, index) => {
-      const size = singleRecordBatchBytes(record);
-      return size > info.maxMessageBytes
-        ? [
-            detail(
-              ['records', index],
-              `${size} bytes as a batch; topic ${topic} accepts ${info.maxMessageBytes} (max.message.bytes)`,
-            ),
-          ]
-        : [];
+    const info = await this.writer.topicInfo(topic, highest);
+    // A record the topic can never take refuses the whole request, before anything is written.
+    const refusals = records.flatMap((record, index) => {
+      const refusal = recordRefusal(info, record);
+      return refusal ? [{ index, ...refusal }] : [];
     });
-    if (tooLarge.length > 0) {
-      throw new RecordTooLargeError(`a record is larger than topic ${topic} accepts`, { details: tooLarge });
+    const [first] = refusals;
+    if (first) {
+      const Refusal = first.error.constructor as new (
+        message: string,
+        options: ServiceErrorOptions,
+      ) => ServiceError;
+      const more = refusals.length > 1 ? ` (and ${refusals.length - 1} more record(s), see details)` : '';
+      throw new Refusal(`${first.error.message}${more}`, {
+        details: refusals.map(({ index, field, error }) => ({
+          ...detail(field ? ['records', index, field] : ['records', index], error.message),
+          code: error.code,
+        })),
+      });
     }
 
     const results = await this.writer.write(topic, records, {
@@ -161,11 +161,10 @@ function classify(topic: string, results: WriteResult[], unacknowledged: boolean
   };
 }
 
+/** The error of a request of which nothing was written, naming every record and why it failed. */
 function withRecordDetails(error: ServiceError, results: WriteResult[]): ServiceError {
   const details = results.flatMap((result, index) =>
-    result.ok || result.error === error
-      ? []
-      : [detail(['records', index], `${result.error.code}: ${result.error.message}`)],
+    result.ok ? [] : [{ ...detail(['records', index], result.error.message), code: result.error.code }],
   );
   error.details.push(...details);
   return error;

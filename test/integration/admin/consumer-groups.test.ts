@@ -1,9 +1,9 @@
 import type { Consumer, KafkaMessage } from 'kafkajs';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { createTestTopic, uniqueName } from '../../support/kafka.js';
 import { adminHarness, independentKafka } from './harness.js';
 
-const { bootstrap, call, connection } = adminHarness();
+const { bootstrap, call, kafka } = adminHarness();
 const consumers: Consumer[] = [];
 afterAll(async () => {
   await Promise.all(consumers.map((consumer) => consumer.disconnect().catch(() => undefined)));
@@ -50,13 +50,8 @@ async function startConsumer(groupId: string, topic: string) {
   return { consumer, seen };
 }
 
-async function until(check: () => boolean | Promise<boolean>, timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error('timed out waiting');
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
+/** How long vi.waitFor gives a consumer to read, and how often it looks. */
+const WAIT = { timeout: 20_000, interval: 100 };
 
 interface GroupDetail {
   state: string;
@@ -85,7 +80,7 @@ describe('consumer groups', () => {
     // Prepare: 5 records read and committed, then 4 more produced while the consumer is paused.
     await produce(topic, { 0: 3, 1: 2 });
     const { consumer, seen } = await startConsumer(groupId, topic);
-    await until(() => seen.length === 5);
+    await vi.waitFor(() => expect(seen).toHaveLength(5), WAIT);
     consumer.pause([{ topic }]);
     await produce(topic, { 0: 3, 1: 1 });
 
@@ -126,8 +121,10 @@ describe('consumer groups', () => {
     // Kafka itself refuses the commit (a member that joined after the service's check); partition 1 keeps
     // its committed offset 2, as the resumed consumer shows below.
     await expect(
-      connection.commitIdleGroupOffsets(groupId, topic, [{ partition: 1, offset: '0' }]),
-    ).rejects.toMatchObject({ statusCode: 409, code: 'GROUP_NOT_EMPTY' });
+      kafka.run(10_000, (admin) =>
+        admin.commitIdleGroupOffsets(groupId, topic, [{ partition: 1, offset: '0' }]),
+      ),
+    ).rejects.toMatchObject({ code: 'GROUP_NOT_EMPTY' });
 
     // Stopped, the group can be reset; the next consumer resumes from there.
     await consumer.disconnect();
@@ -138,7 +135,7 @@ describe('consumer groups', () => {
     expect(reset.status).toBe(200);
     expect(reset.body).toEqual({ group: groupId, topic, partitions: [{ partition: 0, offset: '1' }] });
     const resumed = await startConsumer(groupId, topic);
-    await until(() => resumed.seen.length === 6);
+    await vi.waitFor(() => expect(resumed.seen).toHaveLength(6), WAIT);
     const firstPerPartition = (partition: number) =>
       resumed.seen.find((s) => s.partition === partition)?.message.offset;
     expect(firstPerPartition(0)).toBe('1');

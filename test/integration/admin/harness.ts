@@ -6,8 +6,10 @@ import { randomUUID } from 'node:crypto';
 import { Kafka, logLevel } from 'kafkajs';
 import { afterAll, inject } from 'vitest';
 import { loadAdminConfig } from '../../../src/shared/admin/config.js';
-import { type AdminRoute, createAdminHandler } from '../../../src/shared/admin/http.js';
+import { createAdminHandler } from '../../../src/shared/admin/http.js';
 import { AdminService } from '../../../src/shared/admin/service.js';
+import type { AdminRoute } from '../../../src/shared/http/routes.js';
+import { KafkaAdmin } from '../../../src/shared/kafka/admin.js';
 import { httpEvent, lambdaContext } from '../../support/http-events.js';
 import { testConnection } from '../../support/kafka.js';
 
@@ -28,9 +30,10 @@ export interface CallOptions {
 export function adminHarness(env: NodeJS.ProcessEnv = { ADMIN_ALLOW_TOPIC_DELETION: 'true' }) {
   const bootstrap = inject('kafkaBrokers');
   const connection = testConnection(bootstrap);
-  const service = new AdminService(connection, loadAdminConfig(env));
+  const kafka = new KafkaAdmin(connection);
+  const service = new AdminService(kafka, loadAdminConfig(env));
   const handler = createAdminHandler(service);
-  afterAll(async () => (await connection.admin()).disconnect());
+  afterAll(() => connection.close());
 
   async function call<T = Record<string, unknown>>(
     route: AdminRoute,
@@ -59,7 +62,7 @@ export function adminHarness(env: NodeJS.ProcessEnv = { ADMIN_ALLOW_TOPIC_DELETI
       headers: (response.headers ?? {}) as Record<string, string | number | boolean>,
     };
   }
-  return { bootstrap, connection, service, call };
+  return { bootstrap, kafka, service, call };
 }
 
 /** An independent kafkajs client (not the service's connection), for agreement checks and test consumers. */

@@ -10,24 +10,22 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort, repositoryRoot } from '../../../infra/kafka/broker.js';
 import type { KafkaEvent } from '../../../src/shared/consumer/event.js';
+import { deadLetterTopic } from '../../../src/shared/consumer/output.js';
 import { KafkaRecordWriter, type OutgoingRecord } from '../../../src/shared/kafka/writer.js';
 import { afterFile } from '../../support/cleanup.js';
-import { testConnection, uniqueName } from '../../support/kafka.js';
+import { createTopics, deleteTopics, testConnection, uniqueName } from '../../support/kafka.js';
 import { fromPeerRecords, mskEvent, selfManagedEvent } from '../../support/kafka-events.js';
 import { readWithKafkaPython } from '../../support/peers.js';
 
 /** An input topic, its `.dlq` and an output topic, deleted after the file's tests. */
 export async function consumerTopics(bootstrap: string, prefix: string, partitions = 3) {
   const input = uniqueName(prefix);
-  const names = { input, dlq: `${input}.dlq`, output: `${input}.out` };
-  const admin = await testConnection(bootstrap).admin();
-  await admin.createTopics({
-    waitForLeaders: true,
-    topics: Object.values(names).map((topic) => ({ topic, numPartitions: partitions, replicationFactor: 1 })),
-  });
-  afterFile(async () => {
-    await admin.deleteTopics({ topics: Object.values(names) }).catch(() => undefined);
-  });
+  const names = { input, dlq: deadLetterTopic(input), output: `${input}.out` };
+  await createTopics(
+    bootstrap,
+    Object.values(names).map((name) => ({ name, partitions })),
+  );
+  afterFile(() => deleteTopics(bootstrap, Object.values(names)));
   return names;
 }
 

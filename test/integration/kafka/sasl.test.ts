@@ -1,7 +1,7 @@
 import { CreateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningKafka, startKafka } from '../../../infra/kafka/broker.js';
-import { testConnection } from '../../support/kafka.js';
+import { createTopics } from '../../support/kafka.js';
 import { startMoto } from '../../support/moto.js';
 import { readWithKafkaPython } from '../../support/peers.js';
 import { produceHandler } from '../../support/produce.js';
@@ -14,12 +14,7 @@ describe('SASL authentication against a real broker (SCRAM-SHA-512 and PLAIN)', 
   beforeAll(async () => {
     kafka = await startKafka({ saslUser: user });
     sasl = kafka.saslBootstrap ?? '';
-    const admin = await testConnection(kafka.bootstrap).admin();
-    await admin.createTopics({
-      waitForLeaders: true,
-      topics: [{ topic: 'authenticated', numPartitions: 1 }],
-    });
-    await admin.disconnect();
+    await createTopics(kafka.bootstrap, [{ name: 'authenticated' }]);
   });
   afterAll(async () => {
     await kafka?.stop();

@@ -1,5 +1,5 @@
 import { describe, expect, inject, it } from 'vitest';
-import { createTestTopic, testConnection, uniqueName } from '../../support/kafka.js';
+import { createTestTopic, createTopics, deleteTopics, uniqueName } from '../../support/kafka.js';
 import { produceHandler } from '../../support/produce.js';
 
 const bootstrap = inject('kafkaBrokers');
@@ -9,12 +9,10 @@ describe('a topic deleted by another client', () => {
     // Prepare: write to a topic, then another client deletes it.
     const api = produceHandler(bootstrap);
     const doomed = uniqueName('doomed');
-    const admin = await testConnection(bootstrap).admin();
-    await admin.createTopics({ waitForLeaders: true, topics: [{ topic: doomed, numPartitions: 1 }] });
+    await createTopics(bootstrap, [{ name: doomed }]);
     const survivor = await createTestTopic(bootstrap, 'survivor');
     expect((await api.produce(doomed, { records: [{ value: 1 }] })).status).toBe(200);
-    await admin.deleteTopics({ topics: [doomed] });
-    await admin.disconnect();
+    await deleteTopics(bootstrap, [doomed]);
 
     // Act
     const toSurvivor = await api.produce(survivor, { records: [{ value: 2 }] });

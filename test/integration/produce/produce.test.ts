@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { freePort, startKafka } from '../../../infra/kafka/broker.js';
 import { httpEvent } from '../../support/http-events.js';
-import { createTestTopic } from '../../support/kafka.js';
+import { createTestTopic, createTopics, withAdmin } from '../../support/kafka.js';
 import { produceWithJavaClient, readWithKafkaPython } from '../../support/peers.js';
 import { produceHandler } from '../../support/produce.js';
 
@@ -175,8 +175,8 @@ describe('produce handler against a real broker', () => {
 
       expect(answer.status).toBe(404);
       expect(answer.body.error).toMatchObject({ code: 'TOPIC_NOT_FOUND', retriable: false });
-      const admin = await api.connection.admin();
-      expect(await admin.listTopics()).not.toContain('test.never-created');
+      const topics = await withAdmin(bootstrap, (admin) => admin.listTopics());
+      expect(topics.map((topic) => topic.name)).not.toContain('test.never-created');
     });
 
     it("413 for a record over the topic's max.message.bytes", async () => {
@@ -247,8 +247,7 @@ describe('produce handler against a real broker', () => {
           PRODUCE_TIMEOUT_MS: '4000',
           KAFKA_CONNECTION_TIMEOUT_MS: '500',
         });
-        const admin = await local.connection.admin();
-        await admin.createTopics({ waitForLeaders: true, topics: [{ topic: 'doomed', numPartitions: 1 }] });
+        await createTopics(kafka.bootstrap, [{ name: 'doomed' }]);
         expect((await local.produce('doomed', { records: [{ value: 'before' }] })).status).toBe(200);
 
         // Act

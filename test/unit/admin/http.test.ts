@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ADMIN_ROUTES, createAdminHandler } from '../../../src/shared/admin/http.js';
+import { createAdminHandler } from '../../../src/shared/admin/http.js';
 import type { AdminService } from '../../../src/shared/admin/service.js';
-import { openApiDocument } from '../../../src/shared/http/openapi.js';
 import { httpEvent, lambdaContext } from '../../support/http-events.js';
 
 describe('admin routing', () => {
@@ -11,13 +10,5 @@ describe('admin routing', () => {
     const response = await handler(httpEvent({ method: 'GET', path: '/v1/nothing' }), lambdaContext());
     expect(response.statusCode).toBe(404);
     expect(JSON.parse(response.body)).toMatchObject({ error: { code: 'NOT_FOUND', retriable: false } });
-  });
-
-  it('documents every route it serves in the OpenAPI document', () => {
-    const paths = openApiDocument().paths ?? {};
-    for (const route of ADMIN_ROUTES) {
-      const [method = '', path = ''] = route.split(' ');
-      expect(paths[path], route).toHaveProperty(method.toLowerCase());
-    }
   });
 });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import * as z from 'zod';
 import { decodeRecord, type ValueFormat } from '../../../src/shared/consumer/decode.js';
+import { deadLetterRecord } from '../../../src/shared/consumer/output.js';
 import { kafkaRecord } from '../../support/kafka-events.js';
 
 const json: ValueFormat<{ n: number }> = { format: 'json', schema: z.object({ n: z.number() }) };
@@ -34,6 +35,36 @@ describe('decodeRecord', () => {
     expect(decoded.record.headers.name?.map(String)).toEqual(['ë', 'second']);
     expect(decoded.record.headers.bin?.[0]).toEqual(Buffer.from([0, 255, 128]));
     expect(decoded.record.bytes).toBe(7 + 7 + (4 + 2) + (3 + 3) + (4 + 6));
+  });
+
+  it('keeps header names that are properties of a JavaScript object, and dead-letters them as they came', () => {
+    // Prepare
+    const record = kafkaRecord({
+      topic: 't',
+      partition: 0,
+      offset: 1,
+      value: 'not json',
+      headers: [
+        ['constructor', 'c'],
+        ['__proto__', 'p'],
+        ['constructor', 'c2'],
+      ],
+    });
+
+    // Act
+    const decoded = decodeRecord(record, json);
+
+    // Assess
+    expect(decoded.kind).toBe('poison');
+    if (decoded.kind !== 'poison') return;
+    const dead = deadLetterRecord(decoded.record, decoded.error, 'fn', 0);
+    // A name read through a variable: `headers.constructor` would be Object's own, not a header.
+    const own = (headers: Record<string, Buffer[]>, name: string) =>
+      Object.hasOwn(headers, name) ? headers[name]?.map(String) : undefined;
+    for (const headers of [decoded.record.headers, dead.headers]) {
+      expect(own(headers, 'constructor')).toEqual(['c', 'c2']);
+      expect(own(headers, '__proto__')).toEqual(['p']);
+    }
   });
 
   it('reads a record with no key field as a null key, and an empty key as empty bytes', () => {

@@ -2,11 +2,9 @@ import { describe, expect, it } from 'vitest';
 import * as z from 'zod';
 import type { ConsumerDefinition } from '../../../src/shared/consumer/runtime.js';
 import { createConsumer } from '../../../src/shared/consumer/runtime.js';
-import {
-  BrokerUnavailableError,
-  DownstreamUnavailableError,
-  RecordTooLargeError,
-} from '../../../src/shared/errors.js';
+import { BrokerUnavailableError, DownstreamUnavailableError } from '../../../src/shared/errors.js';
+import { KafkaRecordWriter } from '../../../src/shared/kafka/writer.js';
+import { FakeCluster, protocolError } from '../../support/fake-cluster.js';
 import {
   consumerContext,
   headerText,
@@ -35,6 +33,16 @@ const upper: ConsumerDefinition<{ word: string }> = {
 
 const options = { outputTopic: 'out', writeTimeoutMs: 10_000 };
 const words = (written: { value: Buffer | null }[]) => written.map((r) => JSON.parse(String(r.value)).word);
+
+/** Invokes `upper` once with partial responses, writing through the real writer to `cluster`. */
+function withRealWriter(cluster: FakeCluster, records: Parameters<typeof mskEvent>[0]['records']) {
+  const handler = createConsumer(upper, {
+    ...options,
+    writer: new KafkaRecordWriter(cluster),
+    reportBatchItemFailures: true,
+  });
+  return handler(mskEvent({ records }), consumerContext());
+}
 
 describe('consumer runtime', () => {
   it('handles every partition of an MSK event in offset order and stamps each output with its source', async () => {
@@ -232,8 +240,12 @@ describe('consumer runtime', () => {
       consumerContext(),
     );
 
-    // Assess
-    await expect(invocation).rejects.toMatchObject({ code: 'BATCH_FAILED', retriable: true });
+    // Assess: Lambda reports the error's name as the invocation's errorType.
+    await expect(invocation).rejects.toMatchObject({
+      name: 'BatchFailedError',
+      code: 'BATCH_FAILED',
+      retriable: true,
+    });
   });
 
   it('treats a dead letter that cannot be written as a transient failure', async () => {
@@ -259,29 +271,44 @@ describe('consumer runtime', () => {
     expect(response?.batchItemFailures.map((item) => item.itemIdentifier.offset)).toEqual([1, 2]);
   });
 
-  it('dead-letters the source of an output the broker refuses for good (too large)', async () => {
-    // Prepare
-    const { writer, on } = memoryWriter((topic, record) =>
-      topic === 'out' && String(record.value).includes('HUGE')
-        ? new RecordTooLargeError('over max.message.bytes')
-        : undefined,
-    );
-    const handler = createConsumer(upper, { ...options, writer, reportBatchItemFailures: true });
+  it("dead-letters, with provenance, the source of an output over the output topic's max.message.bytes", async () => {
+    // Prepare: the real writer over an in-memory cluster whose output topic takes batches up to 300 bytes.
+    const cluster = new FakeCluster()
+      .topic('out', { partitions: 1, maxMessageBytes: 300 })
+      .topic('in.dlq', { partitions: 1 });
 
     // Act
-    const response = await handler(
-      mskEvent({
-        records: [
-          { topic: 'in', offset: 0, value: { word: 'huge' } },
-          { topic: 'in', offset: 1, value: { word: 'b' } },
-        ],
-      }),
-      consumerContext(),
-    );
+    const response = await withRealWriter(cluster, [
+      { topic: 'in', partition: 4, offset: 7, value: { word: 'w'.repeat(400) } },
+      { topic: 'in', partition: 4, offset: 8, value: { word: 'small' } },
+    ]);
+
+    // Assess: nothing is retried, the small output is written, the oversize one's source is a dead letter.
+    expect(response).toEqual({ batchItemFailures: [] });
+    expect(words(cluster.log('out', 0))).toEqual(['SMALL']);
+    const [letter, ...more] = cluster.log('in.dlq', 0);
+    expect(more).toEqual([]);
+    const header = (name: string) => letter?.headers[name]?.map(String);
+    expect(header('dlq.source.partition')).toEqual(['4']);
+    expect(header('dlq.source.offset')).toEqual(['7']);
+    expect(header('dlq.error.class')).toEqual(['RECORD_TOO_LARGE']);
+  });
+
+  it('dead-letters the source of an output the broker answers MESSAGE_TOO_LARGE, and writes the rest', async () => {
+    // Prepare: the broker refuses the batch of both outputs, then the first output alone.
+    const cluster = new FakeCluster().topic('out', { partitions: 1 }).topic('in.dlq', { partitions: 1 });
+    cluster.faults.push(protocolError('MESSAGE_TOO_LARGE', 10), protocolError('MESSAGE_TOO_LARGE', 10));
+
+    // Act
+    const response = await withRealWriter(cluster, [
+      { topic: 'in', offset: 0, value: { word: 'refused' } },
+      { topic: 'in', offset: 1, value: { word: 'fine' } },
+    ]);
 
     // Assess
     expect(response).toEqual({ batchItemFailures: [] });
-    expect(on('in.dlq').map((r) => headerText(r, 'dlq.error.class'))).toEqual(['RECORD_TOO_LARGE']);
+    expect(words(cluster.log('out', 0))).toEqual(['FINE']);
+    expect(cluster.log('in.dlq', 0).map((r) => r.headers['dlq.source.offset']?.map(String))).toEqual([['0']]);
   });
 
   it('writes the same output records when a batch is replayed', async () => {

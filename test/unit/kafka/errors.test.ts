@@ -1,6 +1,7 @@
 import {
   KafkaJSConnectionError,
   KafkaJSError,
+  KafkaJSMetadataNotLoaded,
   KafkaJSNonRetriableError,
   KafkaJSNumberOfRetriesExceeded,
   KafkaJSProtocolError,
@@ -8,8 +9,14 @@ import {
   KafkaJSSASLAuthenticationError,
 } from 'kafkajs';
 import { describe, expect, it } from 'vitest';
-import { TopicNotFoundError } from '../../../src/shared/errors.js';
-import { fromKafkaError } from '../../../src/shared/kafka/errors.js';
+import {
+  BrokerTimeoutError,
+  InvalidRecordError,
+  RecordTooLargeError,
+  TopicNotFoundError,
+} from '../../../src/shared/errors.js';
+import { httpStatus } from '../../../src/shared/http/status.js';
+import { fromKafkaError, isRecordRefusal, staleClientState } from '../../../src/shared/kafka/errors.js';
 
 /** kafkajs' typings lag its constructors (cause, message-only forms); build errors as its code does. */
 const make = (ErrorClass: unknown, ...args: unknown[]) =>
@@ -29,8 +36,23 @@ describe('fromKafkaError', () => {
       'TOPIC_NOT_FOUND',
       false,
     ],
-    ['MESSAGE_TOO_LARGE', protocol('MESSAGE_TOO_LARGE', 10), 413, 'PAYLOAD_TOO_LARGE', false],
-    ['RECORD_LIST_TOO_LARGE', protocol('RECORD_LIST_TOO_LARGE', 18), 413, 'PAYLOAD_TOO_LARGE', false],
+    ['MESSAGE_TOO_LARGE', protocol('MESSAGE_TOO_LARGE', 10), 413, 'RECORD_TOO_LARGE', false],
+    ['RECORD_LIST_TOO_LARGE', protocol('RECORD_LIST_TOO_LARGE', 18), 413, 'RECORD_TOO_LARGE', false],
+    [
+      'CORRUPT_MESSAGE (no key on a compacted topic)',
+      protocol('CORRUPT_MESSAGE', 2),
+      400,
+      'INVALID_RECORD',
+      false,
+    ],
+    [
+      'OUT_OF_ORDER_SEQUENCE_NUMBER',
+      protocol('OUT_OF_ORDER_SEQUENCE_NUMBER', 45),
+      503,
+      'BROKER_UNAVAILABLE',
+      true,
+    ],
+    ['UNKNOWN_PRODUCER_ID', protocol('UNKNOWN_PRODUCER_ID', 59), 503, 'BROKER_UNAVAILABLE', true],
     ['INVALID_TIMESTAMP', protocol('INVALID_TIMESTAMP', 32), 400, 'INVALID_RECORD', false],
     ['INVALID_RECORD', protocol('INVALID_RECORD', 87), 400, 'INVALID_RECORD', false],
     ['POLICY_VIOLATION', protocol('POLICY_VIOLATION', 44), 400, 'INVALID_RECORD', false],
@@ -67,7 +89,7 @@ describe('fromKafkaError', () => {
       'BROKER_AUTHENTICATION_FAILED',
       false,
     ],
-    ['an unknown protocol error', protocol('CORRUPT_MESSAGE', 2), 500, 'INTERNAL_ERROR', false],
+    ['an unknown protocol error', protocol('UNSUPPORTED_VERSION', 35), 500, 'INTERNAL_ERROR', false],
     [
       'KafkaJSConnectionError',
       new KafkaJSConnectionError('connect ECONNREFUSED'),
@@ -105,7 +127,7 @@ describe('fromKafkaError', () => {
         cause: protocol('MESSAGE_TOO_LARGE', 10),
       }),
       413,
-      'PAYLOAD_TOO_LARGE',
+      'RECORD_TOO_LARGE',
       false,
     ],
     ['a bare KafkaJSError', new KafkaJSError('something odd'), 500, 'INTERNAL_ERROR', false],
@@ -116,7 +138,7 @@ describe('fromKafkaError', () => {
     const mapped = fromKafkaError(error);
 
     // Assess
-    expect({ status: mapped.statusCode, code: mapped.code, retriable: mapped.retriable }).toEqual({
+    expect({ status: httpStatus(mapped), code: mapped.code, retriable: mapped.retriable }).toEqual({
       status,
       code,
       retriable,
@@ -136,5 +158,42 @@ describe('fromKafkaError', () => {
   it('passes service errors through', () => {
     const error = new TopicNotFoundError('topic t does not exist');
     expect(fromKafkaError(error)).toBe(error);
+  });
+});
+
+describe('staleClientState', () => {
+  const retriesExceeded = (cause: Error) =>
+    new KafkaJSNumberOfRetriesExceeded(cause, { retryCount: 3, retryTime: 900 });
+
+  it.each([
+    ['UNKNOWN_TOPIC_OR_PARTITION', protocol('UNKNOWN_TOPIC_OR_PARTITION', 3, true), 'metadata'],
+    ['NOT_LEADER_FOR_PARTITION', protocol('NOT_LEADER_FOR_PARTITION', 6, true), 'metadata'],
+    ['LEADER_NOT_AVAILABLE', protocol('LEADER_NOT_AVAILABLE', 5, true), 'metadata'],
+    [
+      "a partition kafkajs' metadata lacks, after its retries",
+      retriesExceeded(make(KafkaJSMetadataNotLoaded, 'partition 2 of t is not in the client metadata')),
+      'metadata',
+    ],
+    ['OUT_OF_ORDER_SEQUENCE_NUMBER', protocol('OUT_OF_ORDER_SEQUENCE_NUMBER', 45), 'producer'],
+    ['UNKNOWN_PRODUCER_ID', retriesExceeded(protocol('UNKNOWN_PRODUCER_ID', 59)), 'producer'],
+    [
+      'a request timeout (maybe written)',
+      new KafkaJSRequestTimeoutError('Request Produce timed out'),
+      undefined,
+    ],
+    ['a closed connection (maybe written)', new KafkaJSConnectionError('closed'), undefined],
+    ['MESSAGE_TOO_LARGE', protocol('MESSAGE_TOO_LARGE', 10), undefined],
+  ])('%s', (_, error, expected) => {
+    expect(staleClientState(error)).toBe(expected);
+  });
+});
+
+describe('isRecordRefusal', () => {
+  it('is true for what the broker will never take, false for what may pass later', () => {
+    expect(isRecordRefusal(new RecordTooLargeError('big'))).toBe(true);
+    expect(isRecordRefusal(new InvalidRecordError('no key'))).toBe(true);
+    expect(isRecordRefusal(fromKafkaError(protocol('MESSAGE_TOO_LARGE', 10)))).toBe(true);
+    expect(isRecordRefusal(new BrokerTimeoutError('slow'))).toBe(false);
+    expect(isRecordRefusal(new TopicNotFoundError('gone'))).toBe(false);
   });
 });

@@ -38,6 +38,20 @@ describe('encoding', () => {
     });
   });
 
+  it('keeps every header name, __proto__ and constructor included', () => {
+    const request = ProduceRequest.parse(
+      JSON.parse('{"records":[{"value":1,"headers":{"__proto__":"p","constructor":["c1","c2"],"":"e"}}]}'),
+    );
+
+    const [record] = encodeRecords(request, 7);
+
+    expect(Object.entries(record?.headers ?? {})).toEqual([
+      ['__proto__', [Buffer.from('p')]],
+      ['constructor', [Buffer.from('c1'), Buffer.from('c2')]],
+      ['', [Buffer.from('e')]],
+    ]);
+  });
+
   it('reads epoch milliseconds and ISO-8601 timestamps', () => {
     expect(toEpochMillis(undefined, 99)).toBe(99);
     expect(toEpochMillis(1234, 99)).toBe(1234);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { BrokerUnavailableError, ServiceError } from '../../../src/shared/errors.js';
+import { BrokerUnavailableError, InvalidRecordError, ServiceError } from '../../../src/shared/errors.js';
+import { httpStatus } from '../../../src/shared/http/status.js';
 import type {
   OutgoingRecord,
   RecordWriter,
@@ -17,7 +18,14 @@ class ScriptedWriter implements RecordWriter {
     private readonly info: Partial<TopicInfo> = {},
   ) {}
   async topicInfo(topic: string): Promise<TopicInfo> {
-    return { name: topic, partitionCount: 3, partitions: [], maxMessageBytes: 1_048_588, ...this.info };
+    return {
+      name: topic,
+      partitionCount: 3,
+      partitions: [],
+      maxMessageBytes: 1_048_588,
+      compacted: false,
+      ...this.info,
+    };
   }
   async write(_topic: string, records: OutgoingRecord[]): Promise<WriteResult[]> {
     this.written = records;
@@ -109,7 +117,7 @@ describe('ProduceService', () => {
 
     const error = await failure(service(writer).produce('events', { records: [{ value: 1 }] }));
 
-    expect(error.statusCode).toBe(503);
+    expect(httpStatus(error)).toBe(503);
     expect(error.retryAfterSeconds).toBe(1);
   });
 
@@ -133,7 +141,7 @@ describe('ProduceService', () => {
       service(new ScriptedWriter(allWritten)).produce(topic, { records: [{ value: 1 }] }),
     );
 
-    expect(error.statusCode).toBe(status);
+    expect(httpStatus(error)).toBe(status);
     expect(error.details[0]?.field).toBe(field);
   });
 
@@ -178,7 +186,7 @@ describe('ProduceService', () => {
   ])('rejects %s with 400 naming the field', async (_, body, field) => {
     const error = await failure(service(new ScriptedWriter(allWritten)).produce('events', body));
 
-    expect(error.statusCode).toBe(400);
+    expect(httpStatus(error)).toBe(400);
     expect(error.code).toBe('VALIDATION_FAILED');
     expect(error.details.map((d) => d.field)).toContain(field);
   });
@@ -200,7 +208,8 @@ describe('ProduceService', () => {
       }),
     );
 
-    expect(error).toMatchObject({ statusCode: 400, code: 'PARTITION_NOT_FOUND' });
+    expect(error).toMatchObject({ code: 'PARTITION_NOT_FOUND' });
+    expect(httpStatus(error)).toBe(400);
     expect(error.details[0]?.field).toBe('records[1].partition');
   });
 
@@ -214,8 +223,57 @@ describe('ProduceService', () => {
       }),
     );
 
-    expect(error).toMatchObject({ statusCode: 413, code: 'RECORD_TOO_LARGE' });
+    expect(error).toMatchObject({ code: 'RECORD_TOO_LARGE' });
+    expect(httpStatus(error)).toBe(413);
     expect(error.details[0]?.field).toBe('records[1]');
     expect(writer.written).toEqual([]);
+  });
+
+  it('rejects keyless records for a compacted topic with 400, naming each, before writing anything', async () => {
+    const writer = new ScriptedWriter(allWritten, { compacted: true });
+
+    const error = await failure(
+      service(writer).produce('events', { records: [{ key: 'k', value: 1 }, { value: 2 }, { value: 3 }] }),
+    );
+
+    expect(error).toMatchObject({ code: 'INVALID_RECORD', name: 'InvalidRecordError' });
+    expect(httpStatus(error)).toBe(400);
+    expect(error.details.map((d) => d.field)).toEqual(['records[1].key', 'records[2].key']);
+    expect(writer.written).toEqual([]);
+  });
+
+  it('asks for fresh metadata when a record names a partition the cached metadata may lack', async () => {
+    const asked: (number | undefined)[] = [];
+    const writer = new ScriptedWriter(allWritten);
+    const topicInfo = writer.topicInfo.bind(writer);
+    writer.topicInfo = (topic: string, partition?: number) => {
+      asked.push(partition);
+      return topicInfo(topic);
+    };
+
+    await service(writer).produce('events', {
+      records: [
+        { value: 1, partition: 2 },
+        { value: 2, partition: 0 },
+      ],
+    });
+
+    expect(asked).toEqual([2]);
+  });
+
+  it('names every record in the details when the broker refused all of them', async () => {
+    const refused = new InvalidRecordError('the broker rejected a record: invalid');
+    const writer = new ScriptedWriter((records) =>
+      records.map(() => ({ ok: false, partition: 0, error: refused })),
+    );
+
+    const error = await failure(service(writer).produce('events', { records: [{ value: 1 }, { value: 2 }] }));
+
+    expect(error).toMatchObject({ code: 'INVALID_RECORD' });
+    expect(httpStatus(error)).toBe(400);
+    expect(error.details).toMatchObject([
+      { field: 'records[0]', code: 'INVALID_RECORD' },
+      { field: 'records[1]', code: 'INVALID_RECORD' },
+    ]);
   });
 });
