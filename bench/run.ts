@@ -4,10 +4,9 @@
  * Nothing asserts on the figures; see bench/README.md for what they mean.
  */
 import { randomUUID } from 'node:crypto';
-import { rm } from 'node:fs/promises';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { Kafka, logLevel } from 'kafkajs';
-import { startKafka } from '../infra/kafka/broker.js';
+import { localBrokerKind, startLocalBroker } from '../infra/local/broker.js';
 import { startOffline } from '../test/support/offline.js';
 import { brokerSection } from './broker.js';
 import { bundle } from './bundle.js';
@@ -369,17 +368,12 @@ async function main(): Promise<void> {
   let bootstrap = process.env.KAFKA_BROKERS;
   let broker = `KAFKA_BROKERS=${bootstrap}`;
   if (!bootstrap) {
-    say('starting a fresh Kafka broker');
-    const kafka = await startKafka();
-    cleanups.push({
-      name: 'stop the broker and remove its data',
-      run: async () => {
-        await kafka.stop();
-        await rm(kafka.dataDir, { recursive: true, force: true });
-      },
-    });
-    bootstrap = kafka.bootstrap;
-    broker = `fresh single-node broker (infra/kafka) on ${bootstrap}`;
+    const kind = localBrokerKind();
+    say(`starting a fresh local broker (${kind}, LOCAL_BROKER)`);
+    const local = await startLocalBroker({ kind });
+    cleanups.push({ name: 'stop the broker', run: () => local.stop() });
+    bootstrap = local.bootstrap;
+    broker = `fresh single-node ${kind === 'embedded' ? 'embedded broker (src/broker)' : 'Apache Kafka (infra/kafka)'} on ${bootstrap}`;
   }
   const topic = await createTopic(bootstrap);
   say(`topic ${topic} on ${bootstrap}`);

@@ -13,7 +13,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { Kafka, logLevel } from 'kafkajs';
-import { type ExitStatus, exitOf } from '../local/supervisor.js';
+import { type ExitStatus, exitOf, killStale } from '../local/supervisor.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 export const repositoryRoot = join(here, '..', '..');
@@ -163,21 +163,6 @@ function java(libs: string, mainClass: string, args: string[], extraJvm: string[
   ];
 }
 
-/** Kills a broker a crashed earlier run left behind in the same data folder. */
-async function killStale(pidFile: string): Promise<void> {
-  if (!existsSync(pidFile)) return;
-  const pid = Number((await readFile(pidFile, 'utf8')).trim());
-  if (!Number.isInteger(pid) || pid <= 0) return;
-  try {
-    const cmdline = await readFile(`/proc/${pid}/cmdline`, 'utf8');
-    if (!cmdline.includes('kafka.Kafka')) return;
-    process.kill(pid, 'SIGKILL');
-    for (let i = 0; i < 50 && existsSync(`/proc/${pid}`); i++) await new Promise((r) => setTimeout(r, 100));
-  } catch {
-    // The process is gone already.
-  }
-}
-
 async function waitUntilReady(bootstrap: string, child: ChildProcess, logFile: string): Promise<void> {
   const kafka = new Kafka({
     brokers: [bootstrap],
@@ -222,7 +207,7 @@ export async function startKafka(options: StartKafkaOptions = {}): Promise<Runni
   const logDir = join(dataDir, 'log');
   await mkdir(logDir, { recursive: true });
   const pidFile = join(dataDir, 'broker.pid');
-  await killStale(pidFile);
+  await killStale(pidFile, 'kafka.Kafka');
 
   const propertiesFile = join(dataDir, 'server.properties');
   await writeFile(

@@ -2,10 +2,12 @@
  * `npm run broker`: the embedded broker as a command.
  *
  *   npm run broker -- [--port 9092] [--host 127.0.0.1] [--data-dir .local/broker] [--auto-create-topics]
- *                     [--log-level info]
+ *                     [--log-level info] [--stop-on-stdin-end]
  *
- * Without --data-dir the log lives in memory and is gone when the command stops. Ctrl-C (SIGINT) or
- * SIGTERM shuts down cleanly: connections closed, log files flushed (fsync) and closed.
+ * Without --data-dir the log lives in memory and is gone when the command stops. Ctrl-C (SIGINT), SIGTERM
+ * or SIGHUP shuts down cleanly: connections closed, log files flushed (fsync) and closed. With
+ * --stop-on-stdin-end it also shuts down when its standard input ends: a parent that holds the other end
+ * of a pipe (npm start, the tests) takes the broker with it however it ends, kill -9 included.
  */
 import { parseArgs } from 'node:util';
 import { type LogLevel, startBroker } from './index.js';
@@ -19,6 +21,7 @@ const { values } = parseArgs({
     'auto-create-topics': { type: 'boolean', default: false },
     'num-partitions': { type: 'string', default: '1' },
     'log-level': { type: 'string', default: 'info' },
+    'stop-on-stdin-end': { type: 'boolean', default: false },
   },
 });
 
@@ -33,8 +36,14 @@ const broker = await startBroker({
 });
 process.stdout.write(`${broker.bootstrap}\n`);
 
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.once(signal, () => {
-    void broker.stop().then(() => process.exit(0));
-  });
+let stopping = false;
+const stop = () => {
+  if (stopping) return;
+  stopping = true;
+  void broker.stop().then(() => process.exit(0));
+};
+// A second Ctrl-C while stopping changes nothing: the files are being flushed.
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, stop);
+if (values['stop-on-stdin-end']) {
+  process.stdin.once('end', stop).once('error', stop).resume();
 }

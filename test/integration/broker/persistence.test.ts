@@ -2,43 +2,27 @@
  * The embedded broker with a data directory, run as its command (npm run broker): what it acknowledged
  * survives a clean restart and a kill -9 in the middle of a write; committed group offsets too.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { freePort, repositoryRoot } from '../../../infra/kafka/broker.js';
+import { freePort } from '../../../infra/kafka/broker.js';
+import { type LocalBroker, startLocalBroker } from '../../../infra/local/broker.js';
 import { kafkajs } from '../../conformance/support.js';
 
-const children: ChildProcess[] = [];
+const brokers: LocalBroker[] = [];
 const dirs: string[] = [];
 afterEach(async () => {
-  for (const child of children.splice(0))
-    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  for (const broker of brokers.splice(0)) await broker.stop();
   for (const dir of dirs.splice(0)) await rm(dir, { recursive: true, force: true });
 });
 
-async function startCommand(port: number, dataDir: string): Promise<ChildProcess> {
-  const child = spawn(
-    process.execPath,
-    [
-      '--import',
-      'tsx',
-      join(repositoryRoot, 'src', 'broker', 'cli.ts'),
-      '--port',
-      String(port),
-      '--data-dir',
-      dataDir,
-      '--log-level',
-      'warn',
-    ],
-    { cwd: repositoryRoot, stdio: ['ignore', 'pipe', 'inherit'] },
-  );
-  children.push(child);
-  const [line] = (await once(child.stdout as NodeJS.ReadableStream, 'data')) as [Buffer];
-  expect(line.toString().trim()).toBe(`127.0.0.1:${port}`);
-  return child;
+/** The broker command (what npm start runs), whatever LOCAL_BROKER says: this file tests its storage. */
+async function startCommand(port: number, dataDir: string): Promise<LocalBroker> {
+  const broker = await startLocalBroker({ kind: 'embedded', port, dataDir });
+  brokers.push(broker);
+  expect(broker.bootstrap).toBe(`127.0.0.1:${port}`);
+  return broker;
 }
 
 async function readValues(bootstrap: string, topic: string) {
@@ -96,8 +80,7 @@ describe('embedded broker with a data directory', () => {
     await producer.disconnect();
 
     // A clean stop (SIGTERM) and a restart.
-    broker.kill('SIGTERM');
-    await once(broker, 'exit');
+    await broker.stop();
     broker = await startCommand(port, dataDir);
     expect(await readValues(bootstrap, 'durable')).toEqual(acknowledged);
 
@@ -121,9 +104,9 @@ describe('embedded broker with a data directory', () => {
       }
     })();
     await vi.waitFor(() => expect(acknowledged.length).toBeGreaterThan(1500), { timeout: 30_000 });
-    broker.kill('SIGKILL');
+    process.kill(broker.pid, 'SIGKILL');
     stop = true;
-    await once(broker, 'exit');
+    await broker.exited;
     await writer;
     await streaming.disconnect().catch(() => undefined);
 

@@ -7,9 +7,10 @@ import { rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, inject, it } from 'vitest';
-import { afterFile } from '../support/cleanup.js';
-import { uniqueName } from '../support/kafka.js';
-import { kafkajs, kafkaTool, tools } from './support.js';
+import { afterFile } from '../../support/cleanup.js';
+import { uniqueName } from '../../support/kafka.js';
+import { kafkajs } from '../support.js';
+import { kafkaTool, tools } from './support.js';
 
 const bootstrap = inject('kafkaBrokers');
 const server = ['--bootstrap-server', bootstrap];

@@ -3,9 +3,10 @@
  * every compression codec, each batch read back byte for byte.
  */
 import { describe, expect, inject, it } from 'vitest';
-import { afterFile } from '../support/cleanup.js';
-import { uniqueName } from '../support/kafka.js';
-import { kafkajs, kcat } from './support.js';
+import { afterFile } from '../../support/cleanup.js';
+import { uniqueName } from '../../support/kafka.js';
+import { kafkajs } from '../support.js';
+import { kcat } from './support.js';
 
 const bootstrap = inject('kafkaBrokers');
 
