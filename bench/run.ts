@@ -1,6 +1,7 @@
 /**
  * `npm run bench`: producer throughput, in-process (handler vs bare kafkajs) and over HTTP through
- * serverless-offline, against a fresh single-node Kafka (or KAFKA_BROKERS). Prints a markdown report.
+ * serverless-offline, against a fresh local broker (LOCAL_BROKER: the embedded one by default, or Apache
+ * Kafka) or KAFKA_BROKERS. Prints a markdown report.
  * Nothing asserts on the figures; see bench/README.md for what they mean.
  */
 import { randomUUID } from 'node:crypto';
