@@ -19,6 +19,17 @@ export default defineConfig({
   test: {
     // The JSON report lets .ci/run print one 'N passed, N failed' line.
     reporters: ['default', ['json', { outputFile: '.cache/test-results.json' }]],
+    // `npm test` runs with --coverage: every project counts, in one run (no project runs twice). Code that
+    // serverless offline runs in its own processes (the plugins, the functions) is not instrumented there,
+    // so unit tests carry the plugins' coverage.
+    coverage: {
+      provider: 'v8',
+      include: ['src/shared/**/*.ts', 'src/serverless-kafka-events/**/*.ts', 'src/offline-gateway/**/*.ts'],
+      exclude: ['**/*.d.ts'],
+      reporter: ['text-summary', ['json-summary', { file: 'coverage-summary.json' }]],
+      reportsDirectory: '.cache/coverage',
+      thresholds: { lines: 90 },
+    },
     projects: [
       {
         test: {

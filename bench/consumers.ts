@@ -4,12 +4,14 @@
  * outputs written to a real broker and to a no-op writer (the handler's own cost), and the decode cost per
  * record. Bundled by bench/run.ts like the functions (bench/bundle.ts).
  */
+
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import { decodeRecord, rawRecord } from '../src/shared/consumer/decode.js';
 import type { KafkaEvent } from '../src/shared/consumer/event.js';
 import { type ConsumerDefinition, createConsumer } from '../src/shared/consumer/runtime.js';
 import { eventsConsumer } from '../src/shared/events/consumer.js';
 import { EventValue } from '../src/shared/events/schema.js';
+import { KafkaAdmin } from '../src/shared/kafka/admin.js';
 import { KafkaConnection } from '../src/shared/kafka/client.js';
 import { loadKafkaConfig } from '../src/shared/kafka/config.js';
 import { KafkaRecordWriter, type RecordWriter } from '../src/shared/kafka/writer.js';
@@ -132,7 +134,7 @@ export async function benchHandlers(
   const connection = new KafkaConnection(
     loadKafkaConfig({ KAFKA_BROKERS: bootstrap, KAFKA_CLIENT_ID: 'bench-consumers' }),
   );
-  const kafkaWriter = new KafkaRecordWriter(connection);
+  const kafkaWriter = new KafkaRecordWriter(connection, new KafkaAdmin(connection));
   const metrics = new Metrics({ namespace: 'bench' });
   const rows: HandlerRow[] = [];
   for (const [kind, definition] of definitions) {

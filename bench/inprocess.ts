@@ -2,8 +2,10 @@
  * The produce handler invoked in-process (as the Lambda runtime would call it, one invocation at a time)
  * against a bare kafkajs producer writing the same bytes, in alternating rounds.
  */
+
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { Kafka, logLevel, type Producer } from 'kafkajs';
+import { KafkaAdmin } from '../src/shared/kafka/admin.js';
 import { KafkaConnection } from '../src/shared/kafka/client.js';
 import { loadKafkaConfig } from '../src/shared/kafka/config.js';
 import { KafkaRecordWriter } from '../src/shared/kafka/writer.js';
@@ -45,7 +47,7 @@ export function handlerSender(bootstrap: string, topic: string, batches: Batch[]
     loadKafkaConfig({ KAFKA_BROKERS: bootstrap, KAFKA_CLIENT_ID: 'bench-handler' }),
   );
   const handler = createProduceHandler(
-    new ProduceService(new KafkaRecordWriter(connection), loadProduceConfig({})),
+    new ProduceService(new KafkaRecordWriter(connection, new KafkaAdmin(connection)), loadProduceConfig({})),
   );
   // API Gateway's event is built outside the function; only the handler's own work is timed.
   const events = new Map<Batch, APIGatewayProxyEventV2>(

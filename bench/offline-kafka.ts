@@ -5,12 +5,15 @@
  * section (`BENCH_ONLY=offline`).
  */
 import { randomUUID } from 'node:crypto';
-import type { Kafka } from 'kafkajs';
+import { Kafka, logLevel } from 'kafkajs';
+import type { EmulatorLog } from '../src/serverless-kafka-events/emulate/delivery.js';
 import type { KafkaEvent } from '../src/serverless-kafka-events/emulate/event.js';
-import { type EmulatorLog, kafkaClient } from '../src/serverless-kafka-events/emulate/kafka.js';
 import { EventSourcePoller } from '../src/serverless-kafka-events/emulate/poller.js';
 import type { EventSource } from '../src/serverless-kafka-events/emulate/sources.js';
-import { testSource } from '../test/integration/serverless-kafka-events/emulate/test-source.js';
+import { KafkaAdmin } from '../src/shared/kafka/admin.js';
+import { KafkaConnection } from '../src/shared/kafka/client.js';
+import { loadKafkaConfig } from '../src/shared/kafka/config.js';
+import { testSource } from '../test/support/event-source.js';
 import { fixed, median, percentile, table, thousands } from './stats.js';
 
 const env = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
@@ -24,6 +27,18 @@ const settings = {
 };
 
 const quiet: EmulatorLog = { info: () => undefined, warn: () => undefined, error: () => undefined };
+
+/** The emulator's administration client, as the plugin builds it: one connection per broker, closed at the end. */
+const connections = new Map<string, KafkaConnection>();
+function emulatorAdmin(bootstrap: string): KafkaAdmin {
+  const connection =
+    connections.get(bootstrap) ??
+    new KafkaConnection(
+      loadKafkaConfig({ KAFKA_BROKERS: bootstrap, KAFKA_CLIENT_ID: 'bench-offline-kafka' }),
+    );
+  connections.set(bootstrap, connection);
+  return new KafkaAdmin(connection);
+}
 
 function source(bootstrap: string, topic: string, batchSize: number): EventSource {
   return testSource(bootstrap, topic, {
@@ -47,7 +62,7 @@ async function fill(kafka: Kafka, topic: string): Promise<void> {
 }
 
 /** Seconds until a fresh group of the emulator has handed every record to a no-op function. */
-async function emulatorSeconds(kafka: Kafka, bootstrap: string, topic: string): Promise<number> {
+async function emulatorSeconds(bootstrap: string, topic: string): Promise<number> {
   let seen = 0;
   let done: () => void = () => undefined;
   const finished = new Promise<void>((resolve) => {
@@ -55,7 +70,8 @@ async function emulatorSeconds(kafka: Kafka, bootstrap: string, topic: string): 
   });
   const poller = new EventSourcePoller({
     source: source(bootstrap, topic, settings.batchSize),
-    kafka,
+    admin: emulatorAdmin(bootstrap),
+    clientId: 'bench-offline-kafka',
     invoke: async (event: KafkaEvent) => {
       for (const records of Object.values(event.records)) seen += records.length;
       if (seen >= settings.records) done();
@@ -103,7 +119,8 @@ async function latencies(kafka: Kafka, bootstrap: string, topic: string): Promis
   const startedAt = new Map<string, number>();
   const poller = new EventSourcePoller({
     source: source(bootstrap, topic, 100),
-    kafka,
+    admin: emulatorAdmin(bootstrap),
+    clientId: 'bench-offline-kafka',
     invoke: async (event: KafkaEvent) => {
       const now = performance.now();
       for (const record of Object.values(event.records).flat()) {
@@ -139,7 +156,12 @@ export async function offlineKafkaSection(
   bootstrap: string,
   say: (message: string) => void,
 ): Promise<string[]> {
-  const kafka = kafkaClient([bootstrap], 'bench-offline-kafka', quiet, 'bench');
+  // A bare kafkajs client: the reference consumer and the set-up producer.
+  const kafka = new Kafka({
+    clientId: 'bench-offline-kafka',
+    brokers: [bootstrap],
+    logLevel: logLevel.NOTHING,
+  });
   const admin = kafka.admin();
   await admin.connect();
   const created: string[] = [];
@@ -154,6 +176,7 @@ export async function offlineKafkaSection(
   } finally {
     await admin.deleteTopics({ topics: created }).catch(() => undefined);
     await admin.disconnect();
+    await Promise.all([...connections.values()].map((connection) => connection.close()));
   }
 }
 
@@ -175,9 +198,7 @@ async function measure(
     const order = round % 2 === 1 ? ['emulator', 'bare'] : ['bare', 'emulator'];
     for (const which of order) {
       const seconds =
-        which === 'emulator'
-          ? await emulatorSeconds(kafka, bootstrap, topic)
-          : await bareSeconds(kafka, topic);
+        which === 'emulator' ? await emulatorSeconds(bootstrap, topic) : await bareSeconds(kafka, topic);
       (which === 'emulator' ? emulator : bare).push(seconds);
       say(`offline-kafka round ${round} ${which}: ${thousands(settings.records / seconds)} records/s`);
     }

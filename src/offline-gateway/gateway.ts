@@ -35,6 +35,7 @@ export function headBytes(requestLine: string, rawHeaders: readonly string[]): n
   return size;
 }
 
+/** The 431 for a request line and header values of `size` bytes (over API Gateway's 10,240). */
 export function headTooLarge(size: number): ServiceError {
   return new RequestHeadersTooLargeError(
     `the request line and header values are ${size} bytes; API Gateway accepts at most ${HTTP_API_LIMITS.headBytes}`,

@@ -156,6 +156,13 @@ function apiGatewayServer(serverless: Serverless): HapiServer {
   return server;
 }
 
+/**
+ * The plugin osls loads (serverless-plugin.mjs): on `offline:start:init` it installs its hooks on
+ * serverless-offline's hapi server. Throws, failing the start, when that server is not reachable.
+ *
+ * @example
+ * // serverless.yml: plugins: [serverless-offline, ./src/offline-gateway/serverless-plugin.mjs]
+ */
 export class OfflineGatewayPlugin {
   readonly hooks: Record<string, () => Promise<void>>;
 

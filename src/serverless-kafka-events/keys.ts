@@ -6,7 +6,7 @@
  * drive the local emulation (emulate/sources.ts).
  */
 
-/** JSON schema of the added keys, per event type, for osls' `defineFunctionEventProperties`. */
+/** The retry and response controls both event types get. */
 const retryControls = {
   maximumRetryAttempts: { type: 'integer', minimum: -1, maximum: 10_000 },
   maximumRecordAgeInSeconds: {
@@ -20,6 +20,10 @@ const retryControls = {
   },
 } as const;
 
+/**
+ * JSON schema of the added keys, per event type, for osls' `defineFunctionEventProperties` (so osls
+ * validates them): `maximumRecordAgeInSeconds` in seconds (-1 or 60 to 604,800), as Lambda takes it.
+ */
 export const ADDED_EVENT_PROPERTIES = {
   msk: { ...retryControls, onFailureDestination: { type: 'string' } },
   kafka: retryControls,

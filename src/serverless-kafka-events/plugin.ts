@@ -9,15 +9,17 @@
  *   internals), as Lambda invokes it.
  * See docs/local-emulation.md and docs/lambda-kafka-event-sources.md.
  */
+
 import { resolve } from 'node:path';
+import { KafkaAdmin } from '../shared/kafka/admin.js';
 import { KafkaConnection } from '../shared/kafka/client.js';
 import { loadKafkaConfig } from '../shared/kafka/config.js';
 import { KafkaRecordWriter } from '../shared/kafka/writer.js';
 import { compileAddedProperties } from './compile/mapping.js';
+import type { EmulatorLog } from './emulate/delivery.js';
 import { destinationSink } from './emulate/destinations.js';
 import { OfflineKafkaError } from './emulate/errors.js';
 import type { KafkaEvent } from './emulate/event.js';
-import { type EmulatorLog, type KafkaClient, kafkaClient } from './emulate/kafka.js';
 import { EventSourcePoller } from './emulate/poller.js';
 import { type EventSource, PluginConfig, readEventSources } from './emulate/sources.js';
 import { ADDED_EVENT_PROPERTIES } from './keys.js';
@@ -74,6 +76,14 @@ const consoleLog: EmulatorLog = {
   error: (message) => console.error(`offline-kafka: ${message}`),
 };
 
+/**
+ * The plugin osls loads (serverless-plugin.mjs). Hooks: `after:package:compileEvents` (compile/),
+ * `offline:start:init` (start one poller per enabled mapping; throws OfflineKafkaError for a wrong
+ * configuration, a broker that does not answer or a missing topic), `before:offline:start:end` (stop).
+ *
+ * @example
+ * // serverless.yml: plugins: [serverless-offline, ./src/serverless-kafka-events/serverless-plugin.mjs]
+ */
 export class OfflineKafkaPlugin {
   readonly hooks: Record<string, () => Promise<void>>;
   private readonly serverless: Serverless;
@@ -156,34 +166,28 @@ export class OfflineKafkaPlugin {
         if (reload) await fn.cleanup();
       }
     };
-    const clients = new Map<string, KafkaClient>();
-    const clientFor = (source: EventSource) => {
-      const key = source.brokers.join(',');
-      const client =
-        clients.get(key) ?? kafkaClient(source.brokers, `${service.service}-offline-kafka`, this.log, key);
-      clients.set(key, client);
-      return client;
-    };
-    // Kafka destinations are written as the service writes (src/shared/kafka), one connection per cluster.
+    // One connection per cluster: the pollers' start-up checks and the Kafka destinations, which are
+    // written as the service writes (src/shared/kafka).
+    const clientId = `${service.service}-offline-kafka`;
     const connections = new Map<string, KafkaConnection>();
-    const writerFor = (source: EventSource) => {
+    const connectionFor = (source: EventSource) => {
       const key = source.brokers.join(',');
       const connection =
         connections.get(key) ??
-        new KafkaConnection(
-          loadKafkaConfig({ KAFKA_BROKERS: key, KAFKA_CLIENT_ID: `${service.service}-offline-kafka` }),
-        );
+        new KafkaConnection(loadKafkaConfig({ KAFKA_BROKERS: key, KAFKA_CLIENT_ID: clientId }));
       connections.set(key, connection);
-      return new KafkaRecordWriter(connection);
+      return connection;
     };
     const folder = resolve(this.serverless.serviceDir, config.destinationsDir);
     this.pollers = enabled.map((source) => {
-      const kafka = clientFor(source);
+      const connection = connectionFor(source);
+      const admin = new KafkaAdmin(connection);
       return new EventSourcePoller({
         source,
-        kafka,
+        admin,
+        clientId,
         invoke: invoke(source.functionKey),
-        sink: destinationSink(writerFor(source), folder),
+        sink: destinationSink(new KafkaRecordWriter(connection, admin), folder),
         log: this.log,
         retryInitialDelayMs: config.retryInitialDelayMs,
         retryMaxDelayMs: config.retryMaxDelayMs,

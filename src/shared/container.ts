@@ -36,7 +36,7 @@ function kafkaConnection(): KafkaConnection {
 
 let writer: KafkaRecordWriter | undefined;
 function recordWriter(): KafkaRecordWriter {
-  writer ??= new KafkaRecordWriter(kafkaConnection());
+  writer ??= new KafkaRecordWriter(kafkaConnection(), kafkaAdmin());
   return writer;
 }
 

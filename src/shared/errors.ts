@@ -14,13 +14,23 @@ export interface ErrorDetail {
 
 export interface ServiceErrorOptions {
   details?: ErrorDetail[];
+  /** How long to wait before retrying, in seconds; the class's default when absent. */
   retryAfterSeconds?: number;
+  /**
+   * Whether the same request may succeed later; the class's default when absent. Errors mapped from the
+   * broker take it from Kafka's error table (src/shared/kafka/errors.ts).
+   */
+  retriable?: boolean;
   cause?: unknown;
 }
 
+/**
+ * A failure a caller can see: a stable `code` (one per class), `retriable`, a message without internals for
+ * the broker's and the service's side, and field-level `details` for the caller's mistakes.
+ */
 export abstract class ServiceError extends Error {
   abstract readonly code: string;
-  abstract readonly retriable: boolean;
+  readonly retriable: boolean;
   readonly details: ErrorDetail[];
   /** How long to wait before retrying, in seconds (HTTP sends it as `Retry-After`). */
   readonly retryAfterSeconds: number | undefined;
@@ -28,103 +38,130 @@ export abstract class ServiceError extends Error {
   constructor(message: string, options: ServiceErrorOptions = {}) {
     super(message, { cause: options.cause });
     this.name = new.target.name;
+    this.retriable = options.retriable ?? false;
     this.details = options.details ?? [];
     this.retryAfterSeconds = options.retryAfterSeconds;
   }
 }
 
+/** A concrete error class of the vocabulary, `new XError(message, options?)`, whose errors carry `Code`. */
+export type ServiceErrorClass<Code extends string = string> = new (
+  message: string,
+  options?: ServiceErrorOptions,
+) => ServiceError & { readonly code: Code };
+
+/** One error class: its stable code, whether it is retriable by default, and its default Retry-After (s). */
+type ErrorSpec = readonly [code: string, retriable: boolean, retryAfterSeconds?: number];
+
 /**
- * Builds a concrete error class for one code, so every code is declared in one line. `name` becomes the
- * class's name and so every instance's `name`: what Lambda reports as `errorType` and logs show. (A class
- * expression returned from a function has an empty name otherwise.)
+ * Builds one class per entry, named after its key: what Lambda reports as `errorType` and logs show. (A
+ * class expression returned from a function has an empty name otherwise.)
  */
-function errorClass(name: string, code: string, retriable: boolean, retryAfterSeconds?: number) {
-  const ErrorClass = class extends ServiceError {
-    readonly code = code;
-    readonly retriable = retriable;
-    constructor(message: string, options: ServiceErrorOptions = {}) {
-      super(message, { retryAfterSeconds, ...options });
-    }
-  };
-  Object.defineProperty(ErrorClass, 'name', { value: name });
-  return ErrorClass;
+function errorClasses<const Table extends Record<string, ErrorSpec>>(
+  table: Table,
+): { readonly [Name in keyof Table]: ServiceErrorClass<Table[Name][0]> } {
+  const classes: Record<string, ServiceErrorClass> = {};
+  for (const [name, [code, retriable, retryAfterSeconds]] of Object.entries(table)) {
+    const ErrorClass = class extends ServiceError {
+      readonly code = code;
+      constructor(message: string, options: ServiceErrorOptions = {}) {
+        super(message, { retriable, retryAfterSeconds, ...options });
+      }
+    };
+    Object.defineProperty(ErrorClass, 'name', { value: name });
+    classes[name] = ErrorClass;
+  }
+  return classes as { readonly [Name in keyof Table]: ServiceErrorClass<Table[Name][0]> };
 }
 
-// Caller mistakes.
-export const BadRequestError = errorClass('BadRequestError', 'BAD_REQUEST', false);
-export const InvalidJsonError = errorClass('InvalidJsonError', 'INVALID_JSON', false);
-export const ValidationError = errorClass('ValidationError', 'VALIDATION_FAILED', false);
-export const PartitionNotFoundError = errorClass('PartitionNotFoundError', 'PARTITION_NOT_FOUND', false);
-export const InvalidRecordError = errorClass('InvalidRecordError', 'INVALID_RECORD', false);
-export const ForbiddenError = errorClass('ForbiddenError', 'FORBIDDEN', false);
-export const TopicNotAllowedError = errorClass('TopicNotAllowedError', 'TOPIC_NOT_ALLOWED', false);
-export const NotFoundError = errorClass('NotFoundError', 'NOT_FOUND', false);
-export const TopicNotFoundError = errorClass('TopicNotFoundError', 'TOPIC_NOT_FOUND', false);
-export const MethodNotAllowedError = errorClass('MethodNotAllowedError', 'METHOD_NOT_ALLOWED', false);
-export const PayloadTooLargeError = errorClass('PayloadTooLargeError', 'PAYLOAD_TOO_LARGE', false);
-export const RecordTooLargeError = errorClass('RecordTooLargeError', 'RECORD_TOO_LARGE', false);
-export const UnsupportedMediaTypeError = errorClass(
-  'UnsupportedMediaTypeError',
-  'UNSUPPORTED_MEDIA_TYPE',
-  false,
-);
-export const RequestHeadersTooLargeError = errorClass(
-  'RequestHeadersTooLargeError',
-  'REQUEST_HEADERS_TOO_LARGE',
-  false,
-);
-export const ThrottledError = errorClass('ThrottledError', 'THROTTLED', true, 1);
-
-// Administration (src/shared/admin): caller mistakes and conflicts with the cluster's state.
-export const InvalidPartitionCountError = errorClass(
-  'InvalidPartitionCountError',
-  'INVALID_PARTITION_COUNT',
-  false,
-);
-export const InvalidReplicationFactorError = errorClass(
-  'InvalidReplicationFactorError',
-  'INVALID_REPLICATION_FACTOR',
-  false,
-);
-export const InvalidTopicConfigError = errorClass('InvalidTopicConfigError', 'INVALID_CONFIG', false);
-export const InvalidTopicError = errorClass('InvalidTopicError', 'INVALID_TOPIC', false);
-export const InvalidOffsetError = errorClass('InvalidOffsetError', 'INVALID_OFFSET', false);
-export const InternalTopicError = errorClass('InternalTopicError', 'INTERNAL_TOPIC', false);
-export const TopicDeletionDisabledError = errorClass(
-  'TopicDeletionDisabledError',
-  'TOPIC_DELETION_DISABLED',
-  false,
-);
-export const GroupNotFoundError = errorClass('GroupNotFoundError', 'GROUP_NOT_FOUND', false);
-export const TopicExistsError = errorClass('TopicExistsError', 'TOPIC_EXISTS', false);
-export const GroupNotEmptyError = errorClass('GroupNotEmptyError', 'GROUP_NOT_EMPTY', false);
-export const ConfigNotReadableError = errorClass('ConfigNotReadableError', 'CONFIG_NOT_READABLE', false);
-
-// The broker's or the service's side.
-export const InternalError = errorClass('InternalError', 'INTERNAL_ERROR', false);
-export const BrokerAuthenticationError = errorClass(
-  'BrokerAuthenticationError',
-  'BROKER_AUTHENTICATION_FAILED',
-  false,
-);
-export const BrokerUnavailableError = errorClass('BrokerUnavailableError', 'BROKER_UNAVAILABLE', true, 1);
-export const BrokerTimeoutError = errorClass('BrokerTimeoutError', 'BROKER_TIMEOUT', true, 1);
 /**
- * The broker gave no offset for a record's partition, so the record is not known to be written (e.g. the
- * client's metadata lacked the partition and nothing was sent). Never reported as success.
+ * Every error class, by name: `[code, retriable, Retry-After seconds]`. The HTTP status of each code is
+ * src/shared/http/status.ts's business.
  */
-export const NotAcknowledgedError = errorClass('NotAcknowledgedError', 'NOT_ACKNOWLEDGED', true, 1);
-
-// Kafka-triggered consumers (src/shared/consumer). A poison record (never retriable) goes to the dead-letter
-// topic; a retriable failure is reported to Lambda so the record is delivered again.
-export const InvalidEventError = errorClass('InvalidEventError', 'INVALID_EVENT', false);
-export const RecordUndecodableError = errorClass('RecordUndecodableError', 'RECORD_UNDECODABLE', false);
-export const RecordSchemaError = errorClass('RecordSchemaError', 'RECORD_SCHEMA_INVALID', false);
-export const RecordRejectedError = errorClass('RecordRejectedError', 'RECORD_REJECTED', false);
-export const DownstreamUnavailableError = errorClass(
-  'DownstreamUnavailableError',
-  'DOWNSTREAM_UNAVAILABLE',
-  true,
-  1,
-);
-export const BatchFailedError = errorClass('BatchFailedError', 'BATCH_FAILED', true);
+export const {
+  // Caller mistakes.
+  BadRequestError,
+  InvalidJsonError,
+  ValidationError,
+  PartitionNotFoundError,
+  InvalidRecordError,
+  ForbiddenError,
+  TopicNotAllowedError,
+  NotFoundError,
+  TopicNotFoundError,
+  MethodNotAllowedError,
+  PayloadTooLargeError,
+  RecordTooLargeError,
+  UnsupportedMediaTypeError,
+  RequestHeadersTooLargeError,
+  ThrottledError,
+  // Administration (src/shared/admin): caller mistakes and conflicts with the cluster's state.
+  InvalidPartitionCountError,
+  InvalidReplicationFactorError,
+  InvalidTopicConfigError,
+  InvalidTopicError,
+  InvalidOffsetError,
+  InternalTopicError,
+  TopicDeletionDisabledError,
+  GroupNotFoundError,
+  TopicExistsError,
+  GroupNotEmptyError,
+  ConfigNotReadableError,
+  // The broker's or the service's side.
+  InternalError,
+  BrokerAuthenticationError,
+  BrokerUnavailableError,
+  BrokerTimeoutError,
+  /**
+   * The broker gave no offset for a record's partition, so the record is not known to be written (e.g. the
+   * client's metadata lacked the partition and nothing was sent). Never reported as success.
+   */
+  NotAcknowledgedError,
+  // Kafka-triggered consumers (src/shared/consumer). A poison record (never retriable) goes to the
+  // dead-letter topic; a retriable failure is reported to Lambda so the record is delivered again.
+  InvalidEventError,
+  RecordUndecodableError,
+  RecordSchemaError,
+  RecordRejectedError,
+  DownstreamUnavailableError,
+  BatchFailedError,
+} = errorClasses({
+  BadRequestError: ['BAD_REQUEST', false],
+  InvalidJsonError: ['INVALID_JSON', false],
+  ValidationError: ['VALIDATION_FAILED', false],
+  PartitionNotFoundError: ['PARTITION_NOT_FOUND', false],
+  InvalidRecordError: ['INVALID_RECORD', false],
+  ForbiddenError: ['FORBIDDEN', false],
+  TopicNotAllowedError: ['TOPIC_NOT_ALLOWED', false],
+  NotFoundError: ['NOT_FOUND', false],
+  TopicNotFoundError: ['TOPIC_NOT_FOUND', false],
+  MethodNotAllowedError: ['METHOD_NOT_ALLOWED', false],
+  PayloadTooLargeError: ['PAYLOAD_TOO_LARGE', false],
+  RecordTooLargeError: ['RECORD_TOO_LARGE', false],
+  UnsupportedMediaTypeError: ['UNSUPPORTED_MEDIA_TYPE', false],
+  RequestHeadersTooLargeError: ['REQUEST_HEADERS_TOO_LARGE', false],
+  InvalidPartitionCountError: ['INVALID_PARTITION_COUNT', false],
+  InvalidReplicationFactorError: ['INVALID_REPLICATION_FACTOR', false],
+  InvalidTopicConfigError: ['INVALID_CONFIG', false],
+  InvalidTopicError: ['INVALID_TOPIC', false],
+  InvalidOffsetError: ['INVALID_OFFSET', false],
+  InternalTopicError: ['INTERNAL_TOPIC', false],
+  TopicDeletionDisabledError: ['TOPIC_DELETION_DISABLED', false],
+  GroupNotFoundError: ['GROUP_NOT_FOUND', false],
+  TopicExistsError: ['TOPIC_EXISTS', false],
+  GroupNotEmptyError: ['GROUP_NOT_EMPTY', false],
+  ConfigNotReadableError: ['CONFIG_NOT_READABLE', false],
+  InternalError: ['INTERNAL_ERROR', false],
+  BrokerAuthenticationError: ['BROKER_AUTHENTICATION_FAILED', false],
+  InvalidEventError: ['INVALID_EVENT', false],
+  RecordUndecodableError: ['RECORD_UNDECODABLE', false],
+  RecordSchemaError: ['RECORD_SCHEMA_INVALID', false],
+  RecordRejectedError: ['RECORD_REJECTED', false],
+  // Retriable: the same request may succeed later.
+  ThrottledError: ['THROTTLED', true, 1],
+  BrokerUnavailableError: ['BROKER_UNAVAILABLE', true, 1],
+  BrokerTimeoutError: ['BROKER_TIMEOUT', true, 1],
+  NotAcknowledgedError: ['NOT_ACKNOWLEDGED', true, 1],
+  DownstreamUnavailableError: ['DOWNSTREAM_UNAVAILABLE', true, 1],
+  BatchFailedError: ['BATCH_FAILED', true],
+});

@@ -1,14 +1,15 @@
 /**
- * A Kafka cluster in memory behind the seam KafkaRecordWriter talks to (WriterConnection): topics with
- * partitions, limits and logs, answers as a broker gives them, and a script of faults for the next produce
- * calls. For unit tests of the write path; integration tests use the real broker.
+ * A Kafka cluster in memory behind the seams KafkaRecordWriter talks to (WriterConnection, WriterAdmin):
+ * topics with partitions, limits and logs, answers as a broker gives them (produce failures as kafkajs
+ * throws them, so that their mapping is tested too), and a script of faults for the next produce calls.
+ * For unit tests of the write path; integration tests use the real broker.
  */
-import type { Admin } from 'kafkajs';
 import { KafkaJSProtocolError } from 'kafkajs';
+import { TopicNotFoundError } from '../../src/shared/errors.js';
+import type { AdminOperations } from '../../src/shared/kafka/admin.js';
 import type { PartitionAnswer, ProduceCall } from '../../src/shared/kafka/client.js';
 import { type KafkaConfig, loadKafkaConfig } from '../../src/shared/kafka/config.js';
-import { ConfigResourceTypes } from '../../src/shared/kafka/kafkajs.js';
-import type { WriterConnection } from '../../src/shared/kafka/writer.js';
+import type { WriterAdmin, WriterConnection } from '../../src/shared/kafka/writer.js';
 
 /** A protocol error as kafkajs builds it from a broker's error code. */
 export function protocolError(type: string, code: number, retriable = false): Error {
@@ -29,7 +30,7 @@ export interface FakeTopic {
 /** What the next produce call does instead of what the cluster would: drop it (no answer), or throw. */
 export type Fault = 'no-answer' | Error | Promise<never>;
 
-export class FakeCluster implements WriterConnection {
+export class FakeCluster implements WriterConnection, WriterAdmin {
   readonly config: Readonly<KafkaConfig>;
   private readonly topics = new Map<string, FakeTopic & { logs: ProduceCall['messages'][] }>();
   /** Every produce call, in order, faulted or not. */
@@ -55,53 +56,41 @@ export class FakeCluster implements WriterConnection {
     return this.topics.get(topic)?.logs[partition] ?? [];
   }
 
-  async admin(): Promise<Admin> {
-    const admin: Pick<Admin, 'fetchTopicMetadata' | 'describeConfigs'> = {
-      fetchTopicMetadata: async ({ topics = [] } = { topics: [] }) => {
-        this.metadataLookups++;
-        return {
-          topics: topics.map((name) => ({
-            name,
-            partitions: Array.from({ length: this.topics.get(name)?.partitions ?? 0 }, (_, partitionId) => ({
-              partitionId,
-              leader: 1,
-              replicas: [1],
-              isr: [1],
-              offlineReplicas: [],
-              partitionErrorCode: 0,
-            })),
-          })),
-        };
-      },
-      describeConfigs: async ({ resources }) => ({
-        throttleTime: 0,
-        resources: resources.map(({ name = '' }) => {
-          const topic = this.topics.get(name);
-          return {
-            errorCode: 0,
-            errorMessage: '',
-            resourceName: name,
-            resourceType: ConfigResourceTypes.TOPIC,
-            configEntries: [
-              ['max.message.bytes', String(topic?.maxMessageBytes ?? 1_048_588)],
-              ['cleanup.policy', topic?.compacted ? 'compact' : 'delete'],
-            ].map(([configName = '', configValue = '']) => ({
-              configName,
-              configValue,
-              isDefault: false,
-              configSource: 1,
-              isSensitive: false,
-              readOnly: false,
-              configSynonyms: [],
-            })),
-          };
-        }),
-      }),
+  /** The metadata calls the writer makes; the others are not part of this fake. */
+  async run<T>(_timeoutMs: number, operation: (admin: AdminOperations) => Promise<T>): Promise<T> {
+    const topic = (name: string) => {
+      const found = this.topics.get(name);
+      if (!found) throw new TopicNotFoundError(`topic ${name} not found`);
+      return found;
     };
-    return admin as Admin;
+    const operations: Pick<AdminOperations, 'topicPartitions' | 'topicConfigs'> = {
+      topicPartitions: async (name) => {
+        this.metadataLookups++;
+        return Array.from({ length: topic(name).partitions }, (_, partitionId) => ({
+          partitionId,
+          leader: 1,
+          replicas: [1],
+          isr: [1],
+          offlineReplicas: [],
+        }));
+      },
+      topicConfigs: async (name) => {
+        const { maxMessageBytes, compacted } = topic(name);
+        return [
+          ['max.message.bytes', String(maxMessageBytes ?? 1_048_588)],
+          ['cleanup.policy', compacted ? 'compact' : 'delete'],
+        ].map(([configName = '', configValue = '']) => ({
+          configName,
+          configValue,
+          configSource: 1,
+          isDefault: false,
+          isSensitive: false,
+          readOnly: false,
+        }));
+      },
+    };
+    return operation(operations as AdminOperations);
   }
-
-  resetAdmin(): void {}
 
   resetProducers(): void {
     this.producerResets++;

@@ -5,6 +5,7 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { join } from 'node:path';
+import { vi } from 'vitest';
 import { freePort } from '../../infra/kafka/broker.js';
 import { pythonTool } from './python-tools.js';
 
@@ -18,16 +19,13 @@ export async function startMoto(): Promise<RunningMoto> {
   const port = await freePort();
   const child = spawn(join(bin, 'moto_server'), ['-H', '127.0.0.1', '-p', String(port)], { stdio: 'ignore' });
   const endpoint = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    const up = await fetch(`${endpoint}/moto-api/`).then(
-      () => true,
-      () => false,
-    );
-    if (up) break;
-    if (Date.now() > deadline || child.exitCode !== null) throw new Error('moto_server did not start');
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
+  await vi.waitFor(
+    async () => {
+      if (child.exitCode !== null) throw new Error(`moto_server exited ${child.exitCode}`);
+      await fetch(`${endpoint}/moto-api/`);
+    },
+    { timeout: 30_000, interval: 200 },
+  );
   return {
     endpoint,
     stop: async () => {

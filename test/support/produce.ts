@@ -1,5 +1,7 @@
 /** Builds produce handlers against the test broker, as functions/produce.ts does against the configured one. */
+
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import { KafkaAdmin } from '../../src/shared/kafka/admin.js';
 import { KafkaRecordWriter } from '../../src/shared/kafka/writer.js';
 import { loadProduceConfig } from '../../src/shared/produce/config.js';
 import { createProduceHandler } from '../../src/shared/produce/http.js';
@@ -16,7 +18,7 @@ export interface ProduceAnswer {
 export function produceHandler(bootstrap: string, env: NodeJS.ProcessEnv = {}) {
   const connection = testConnection(bootstrap, env);
   const handler = createProduceHandler(
-    new ProduceService(new KafkaRecordWriter(connection), loadProduceConfig(env)),
+    new ProduceService(new KafkaRecordWriter(connection, new KafkaAdmin(connection)), loadProduceConfig(env)),
   );
   const invoke = async (event: APIGatewayProxyEventV2): Promise<ProduceAnswer> => {
     const response = await handler(event, lambdaContext());

@@ -13,7 +13,9 @@ interface MappingResource {
   Properties: Record<string, unknown>;
 }
 
+/** What the compilation reads and changes: osls' compiled template resources and the service's functions. */
 export interface CompileInput {
+  /** The compiled CloudFormation template's `Resources`, changed in place. */
   resources: Record<string, MappingResource | { Type: string }>;
   functions: Record<string, { events?: unknown[] }>;
   /** The function's Lambda logical id, as osls names it (`naming.getLambdaLogicalId`). */
@@ -44,7 +46,19 @@ function findMapping(
   });
 }
 
-/** Sets the added keys on the mappings osls compiled. Runs after `package:compileEvents`. */
+/**
+ * Sets the added keys on the mappings osls compiled, in place: `FunctionResponseTypes`,
+ * `MaximumRetryAttempts`, `MaximumRecordAgeInSeconds`, `BisectBatchOnFunctionError`,
+ * `MaximumBatchingWindowInSeconds: 0` (which osls drops) and, for `msk`, `DestinationConfig.OnFailure`.
+ * An event without a compiled mapping is left alone. Throws nothing; runs after `package:compileEvents`.
+ *
+ * @example
+ * compileAddedProperties({
+ *   resources: serverless.service.provider.compiledCloudFormationTemplate.Resources,
+ *   functions: serverless.service.functions,
+ *   lambdaLogicalId: (key) => provider.naming.getLambdaLogicalId(key),
+ * });
+ */
 export function compileAddedProperties(input: CompileInput): void {
   for (const [functionKey, definition] of Object.entries(input.functions)) {
     for (const raw of definition.events ?? []) {

@@ -85,6 +85,7 @@ export type DestinationSink = (destination: string, failed: FailedBatch) => Prom
 
 const KAFKA_PREFIX = 'kafka://';
 
+/** The topic of a `kafka://<topic>` destination; undefined for any other destination (SQS, SNS, S3 ARNs). */
 export function kafkaDestinationTopic(destination: string): string | undefined {
   return destination.startsWith(KAFKA_PREFIX) ? destination.slice(KAFKA_PREFIX.length) : undefined;
 }

@@ -9,6 +9,7 @@ export type OfflineKafkaErrorCode =
   | 'TOPIC_MISSING'
   | 'INVALID_FILTER_PATTERN';
 
+/** A start-up failure of the emulator: a stable `code` and a message that says what to fix. */
 export class OfflineKafkaError extends Error {
   readonly code: OfflineKafkaErrorCode;
   readonly retriable = false;

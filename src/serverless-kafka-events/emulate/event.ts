@@ -4,6 +4,8 @@
  * https://docs.aws.amazon.com/lambda/latest/dg/with-kafka-process.html): one object keyed
  * `"<topic>-<partition>"`, base64 key and value, headers as arrays of signed bytes.
  */
+import type { ConsumedHeaders, ConsumedMessage } from '../../shared/kafka/group-consumer.js';
+
 /** Lambda's synchronous invocation payload limit; a batch never passes it. */
 export const PAYLOAD_LIMIT_BYTES = 6 * 1024 * 1024;
 
@@ -30,27 +32,14 @@ export interface KafkaEvent {
 /** What the event says about its source: the same for every invocation of one event source mapping. */
 export type EventEnvelope = Omit<KafkaEvent, 'records'>;
 
-/** A consumed record's headers: repeated names folded into an array, as the Kafka client decodes them. */
-export type ConsumedHeaders = Record<string, Buffer | string | null | undefined | (Buffer | string)[]>;
-
-/** A record as the Kafka client decodes it; `batchContext` carries the timestamp type. */
-export interface ConsumedMessage {
-  offset: string;
-  timestamp: string;
-  key: Buffer | null;
-  value: Buffer | null;
-  headers?: ConsumedHeaders;
-  batchContext?: { timestampType?: number };
-}
-
 /** Java's bytes are signed, and so are Lambda's header bytes: "ë" is [-61, -85] (powertools-lambda-python#6862). */
 export function signedBytes(bytes: Buffer): number[] {
   return Array.from(new Int8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength));
 }
 
-function headerList(headers: ConsumedHeaders | undefined): Record<string, number[]>[] {
+function headerList(headers: ConsumedHeaders): Record<string, number[]>[] {
   const list: Record<string, number[]>[] = [];
-  for (const [name, value] of Object.entries(headers ?? {})) {
+  for (const [name, value] of Object.entries(headers)) {
     // kafkajs folds repeated header names into an array; Lambda lists each occurrence. Its decoder folds
     // into a plain object and reads what a name already holds there, inherited properties included: a
     // header `constructor` comes out as [Object, <its bytes>], `__proto__` as [Object.prototype, ...].
@@ -63,18 +52,22 @@ function headerList(headers: ConsumedHeaders | undefined): Record<string, number
   return list;
 }
 
+/** `<topic>-<partition>`: how the event keys its records and partial responses name partitions. */
 export function topicPartition(topic: string, partition: number): string {
   return `${topic}-${partition}`;
 }
 
+/**
+ * The event's record of a consumed record: base64 key (absent when null) and value (null for a tombstone),
+ * offset and timestamp (epoch ms) as numbers, each header occurrence as signed bytes.
+ */
 export function toEventRecord(topic: string, partition: number, message: ConsumedMessage): KafkaEventRecord {
   const record: KafkaEventRecord = {
     topic,
     partition,
     offset: Number(message.offset),
     timestamp: Number(message.timestamp),
-    // Record batch attribute bit 3 (https://kafka.apache.org/documentation/#recordbatch).
-    timestampType: message.batchContext?.timestampType === 1 ? 'LOG_APPEND_TIME' : 'CREATE_TIME',
+    timestampType: message.timestampType,
     value: message.value === null ? null : message.value.toString('base64'),
     headers: headerList(message.headers),
   };

@@ -11,6 +11,10 @@ export type BatchVerdict =
   | { kind: 'partial'; firstFailed: Map<string, number> }
   | { kind: 'invalid'; reason: string };
 
+/**
+ * Reads a function's answer against the records it was given: success, the first failed offset per
+ * partition, or invalid (the whole batch failed) with the reason. Never throws.
+ */
 export function readBatchResponse(response: unknown, records: readonly KafkaEventRecord[]): BatchVerdict {
   if (typeof response !== 'object' || response === null) return { kind: 'success' };
   const failures = (response as { batchItemFailures?: unknown }).batchItemFailures;

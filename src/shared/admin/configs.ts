@@ -16,6 +16,7 @@ export const CONFIG_SOURCE = {
   DEFAULT_CONFIG: 5,
 } as const;
 
+/** Where a config's value comes from, from Kafka's ConfigSource: set on the topic, the brokers', or Kafka's default. */
 export function sourceOf(
   entry: Pick<ConfigDescription, 'configSource' | 'isDefault'>,
 ): ConfigEntry['source'] {
@@ -31,6 +32,7 @@ export function sourceOf(
   }
 }
 
+/** A described config as the API shows it; a sensitive value is null. */
 export function toConfigEntry(entry: ConfigDescription): ConfigEntry {
   return {
     name: entry.configName,

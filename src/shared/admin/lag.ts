@@ -14,6 +14,7 @@ export interface PartitionPosition {
   memberId: string | null;
 }
 
+/** A partition's lag: log end minus committed offset (decimal strings, 64-bit), null when either is unknown. */
 export function partitionLag(position: PartitionPosition): GroupPartitionLag {
   const { topic, partition, committed, logEnd, memberId } = position;
   let lag: string | null = null;
@@ -25,6 +26,7 @@ export function partitionLag(position: PartitionPosition): GroupPartitionLag {
   return { topic, partition, committedOffset: committed, logEndOffset: logEnd, lag, memberId };
 }
 
+/** The total lag of a group's partitions and the partition with the largest (null when none is known). */
 export function lagSummary(partitions: readonly GroupPartitionLag[]): GroupDetail['lag'] {
   let total = 0n;
   let max: { topic: string; partition: number; lag: bigint } | null = null;

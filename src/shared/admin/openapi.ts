@@ -1,7 +1,7 @@
 /** The administration routes in the OpenAPI document (src/shared/http/openapi.ts calls this once). */
-import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
+import type { OpenAPIRegistry, RouteConfig } from '@asteasolutions/zod-to-openapi';
 import * as z from 'zod';
-import { registerRoute } from '../http/routes.js';
+import { type AdminRoute, registerRoute } from '../http/routes.js';
 import { ErrorResponse, TopicName } from '../http/schema.js';
 import {
   type adminRequestSchemas,
@@ -52,102 +52,118 @@ const groupParams = z.object({ group: GroupId });
 const noContent = (description: string) => ({ description });
 const writeErrors = [400, 413, 415];
 
-/** `requests`: the request schemas at the deployment's limits. */
+type Responses = Record<number, ReturnType<typeof json> | ReturnType<typeof noContent>>;
+
+/** One operation of the admin tag: its id, summary, answers, the error statuses it adds, its request. */
+function operation(
+  operationId: string,
+  summary: string,
+  answers: Responses,
+  errorStatuses: number[],
+  request?: RouteConfig['request'],
+): Omit<RouteConfig, 'method' | 'path'> {
+  return {
+    operationId,
+    summary,
+    tags: ['admin'],
+    ...(request ? { request } : {}),
+    responses: { ...answers, ...errors(...errorStatuses) },
+  };
+}
+
+/** Registers every admin route's operation; `requests`: the request schemas at the deployment's limits. */
 export function registerAdminRoutes(
   routes: OpenAPIRegistry,
   { CreateTopicRequest, AddPartitionsRequest, ResetOffsetsRequest }: ReturnType<typeof adminRequestSchemas>,
 ): void {
-  const tags = (tag: string) => ({ tags: [tag] });
-  registerRoute(routes, 'GET /v1/cluster', {
-    operationId: 'describeCluster',
-    summary: 'Cluster id, controller and brokers',
-    ...tags('admin'),
-    responses: { 200: json(ClusterResponse, 'The cluster'), ...errors() },
-  });
-  registerRoute(routes, 'GET /v1/topics', {
-    operationId: 'listTopics',
-    summary: 'Topics with partition count and replication factor',
-    ...tags('admin'),
-    request: { query: IncludeInternalQuery },
-    responses: { 200: json(TopicListResponse, 'Topics, by name'), ...errors(400) },
-  });
-  registerRoute(routes, 'POST /v1/topics', {
-    operationId: 'createTopic',
-    summary: 'Create a topic (or only validate the request)',
-    ...tags('admin'),
-    request: body(CreateTopicRequest),
-    responses: {
-      201: json(TopicDetail, 'Created'),
-      200: json(ValidatedTopic, 'validateOnly: the broker accepted it; nothing was created'),
-      ...errors(...writeErrors, 403, 409),
-    },
-  });
-  registerRoute(routes, 'GET /v1/topics/{topic}', {
-    operationId: 'describeTopic',
-    summary: 'Partitions (leader, replicas, ISR, offsets) and configs of a topic',
-    ...tags('admin'),
-    request: { params: topicParams },
-    responses: { 200: json(TopicDetail, 'The topic'), ...errors(400, 404) },
-  });
-  registerRoute(routes, 'DELETE /v1/topics/{topic}', {
-    operationId: 'deleteTopic',
-    summary: 'Delete a topic (when the stage allows it)',
-    ...tags('admin'),
-    request: { params: topicParams },
-    responses: { 204: noContent('Deleted'), ...errors(400, 403, 404) },
-  });
-  registerRoute(routes, 'POST /v1/topics/{topic}/partitions', {
-    operationId: 'addPartitions',
-    summary: 'Grow the partition count',
-    ...tags('admin'),
-    request: { params: topicParams, ...body(AddPartitionsRequest) },
-    responses: { 200: json(TopicSummary, 'The new partition count'), ...errors(...writeErrors, 403, 404) },
-  });
-  registerRoute(routes, 'GET /v1/topics/{topic}/configs', {
-    operationId: 'describeTopicConfigs',
-    summary: 'Every config of a topic and where its value comes from',
-    ...tags('admin'),
-    request: { params: topicParams },
-    responses: { 200: json(TopicConfigsResponse, 'The configs, by name'), ...errors(400, 404) },
-  });
-  registerRoute(routes, 'PATCH /v1/topics/{topic}/configs', {
-    operationId: 'patchTopicConfigs',
-    summary: 'Set and delete config overrides; overrides not named keep their values',
-    ...tags('admin'),
-    request: { params: topicParams, ...body(PatchConfigsRequest) },
-    responses: {
-      200: json(TopicConfigsResponse, 'The configs after the change'),
-      ...errors(...writeErrors, 403, 404, 409),
-    },
-  });
-  registerRoute(routes, 'GET /v1/consumer-groups', {
-    operationId: 'listConsumerGroups',
-    summary: 'Consumer groups with state, protocol type and member count',
-    ...tags('admin'),
-    responses: { 200: json(GroupListResponse, 'Groups, by id'), ...errors() },
-  });
-  registerRoute(routes, 'GET /v1/consumer-groups/{group}', {
-    operationId: 'describeConsumerGroup',
-    summary: 'Members and their assignments, committed offsets and lag',
-    ...tags('admin'),
-    request: { params: groupParams },
-    responses: { 200: json(GroupDetail, 'The group'), ...errors(400, 404) },
-  });
-  registerRoute(routes, 'POST /v1/consumer-groups/{group}/offsets', {
-    operationId: 'resetConsumerGroupOffsets',
-    summary: "Set a group's committed offsets on a topic (the group must have no active members)",
-    ...tags('admin'),
-    request: { params: groupParams, ...body(ResetOffsetsRequest) },
-    responses: {
-      200: json(ResetOffsetsResponse, 'The committed offsets'),
-      ...errors(...writeErrors, 404, 409),
-    },
-  });
-  registerRoute(routes, 'DELETE /v1/consumer-groups/{group}', {
-    operationId: 'deleteConsumerGroup',
-    summary: 'Delete a consumer group with no active members',
-    ...tags('admin'),
-    request: { params: groupParams },
-    responses: { 204: noContent('Deleted'), ...errors(400, 404, 409) },
-  });
+  const topic = { params: topicParams };
+  const group = { params: groupParams };
+  const operations: Record<AdminRoute, Omit<RouteConfig, 'method' | 'path'>> = {
+    'GET /v1/cluster': operation(
+      'describeCluster',
+      'Cluster id, controller and brokers',
+      { 200: json(ClusterResponse, 'The cluster') },
+      [],
+    ),
+    'GET /v1/topics': operation(
+      'listTopics',
+      'Topics with partition count and replication factor',
+      { 200: json(TopicListResponse, 'Topics, by name') },
+      [400],
+      { query: IncludeInternalQuery },
+    ),
+    'POST /v1/topics': operation(
+      'createTopic',
+      'Create a topic (or only validate the request)',
+      {
+        201: json(TopicDetail, 'Created'),
+        200: json(ValidatedTopic, 'validateOnly: the broker accepted it; nothing was created'),
+      },
+      [...writeErrors, 403, 409],
+      body(CreateTopicRequest),
+    ),
+    'GET /v1/topics/{topic}': operation(
+      'describeTopic',
+      'Partitions (leader, replicas, ISR, offsets) and configs of a topic',
+      { 200: json(TopicDetail, 'The topic') },
+      [400, 404],
+      topic,
+    ),
+    'DELETE /v1/topics/{topic}': operation(
+      'deleteTopic',
+      'Delete a topic (when the stage allows it)',
+      { 204: noContent('Deleted') },
+      [400, 403, 404],
+      topic,
+    ),
+    'POST /v1/topics/{topic}/partitions': operation(
+      'addPartitions',
+      'Grow the partition count',
+      { 200: json(TopicSummary, 'The new partition count') },
+      [...writeErrors, 403, 404],
+      { ...topic, ...body(AddPartitionsRequest) },
+    ),
+    'GET /v1/topics/{topic}/configs': operation(
+      'describeTopicConfigs',
+      'Every config of a topic and where its value comes from',
+      { 200: json(TopicConfigsResponse, 'The configs, by name') },
+      [400, 404],
+      topic,
+    ),
+    'PATCH /v1/topics/{topic}/configs': operation(
+      'patchTopicConfigs',
+      'Set and delete config overrides; overrides not named keep their values',
+      { 200: json(TopicConfigsResponse, 'The configs after the change') },
+      [...writeErrors, 403, 404, 409],
+      { ...topic, ...body(PatchConfigsRequest) },
+    ),
+    'GET /v1/consumer-groups': operation(
+      'listConsumerGroups',
+      'Consumer groups with state, protocol type and member count',
+      { 200: json(GroupListResponse, 'Groups, by id') },
+      [],
+    ),
+    'GET /v1/consumer-groups/{group}': operation(
+      'describeConsumerGroup',
+      'Members and their assignments, committed offsets and lag',
+      { 200: json(GroupDetail, 'The group') },
+      [400, 404],
+      group,
+    ),
+    'POST /v1/consumer-groups/{group}/offsets': operation(
+      'resetConsumerGroupOffsets',
+      "Set a group's committed offsets on a topic (the group must have no active members)",
+      { 200: json(ResetOffsetsResponse, 'The committed offsets') },
+      [...writeErrors, 404, 409],
+      { ...group, ...body(ResetOffsetsRequest) },
+    ),
+    'DELETE /v1/consumer-groups/{group}': operation(
+      'deleteConsumerGroup',
+      'Delete a consumer group with no active members',
+      { 204: noContent('Deleted') },
+      [400, 404, 409],
+      group,
+    ),
+  };
+  for (const [route, spec] of Object.entries(operations)) registerRoute(routes, route as AdminRoute, spec);
 }

@@ -17,6 +17,13 @@ export interface HttpRequest {
 
 export type HttpHandler = (event: APIGatewayProxyEventV2, context?: Context) => Promise<HttpResponse>;
 
+/**
+ * Wraps a route's handling: request id (Lambda's), the one log line, every error mapped to our error shape
+ * and status (5xx without internals). The returned handler never throws.
+ *
+ * @example
+ * export const handler = httpHandler(async ({ event }) => jsonResponse(200, await service.cluster()));
+ */
 export function httpHandler(handle: (request: HttpRequest) => Promise<HttpResponse>): HttpHandler {
   return async (event, context) => {
     const started = performance.now();

@@ -23,6 +23,7 @@ export function fieldName(path: readonly PropertyKey[]): string {
     .join('');
 }
 
+/** zod issues as error details, each naming its field (`records[0].value`) under `prefix`. */
 export function issuesToDetails(
   issues: readonly z.core.$ZodIssue[],
   prefix: (string | number)[] = [],

@@ -8,6 +8,7 @@ import { httpStatus } from './status.js';
 
 export type HttpResponse = APIGatewayProxyStructuredResultV2 & { statusCode: number; body: string };
 
+/** A JSON answer: `body` serialized, `content-type: application/json` plus `headers`. */
 export function jsonResponse(
   statusCode: number,
   body: unknown,
@@ -20,10 +21,12 @@ export function jsonResponse(
   };
 }
 
+/** An answer without a body (204). */
 export function emptyResponse(statusCode: number, headers: Record<string, string> = {}): HttpResponse {
   return { statusCode, headers, body: '' };
 }
 
+/** `error` itself when it is a ServiceError, else an InternalError (500) whose message hides it. */
 export function asServiceError(error: unknown): ServiceError {
   return error instanceof ServiceError ? error : new InternalError('unexpected error', { cause: error });
 }
@@ -44,6 +47,7 @@ export function errorBody(error: ServiceError, requestId: string) {
   };
 }
 
+/** The error's answer: its status (status.ts), our error body, `Retry-After` when the error has one. */
 export function errorResponse(error: ServiceError, requestId: string): HttpResponse {
   const headers: Record<string, string> = {};
   if (error.retryAfterSeconds !== undefined) headers['retry-after'] = String(error.retryAfterSeconds);

@@ -4,15 +4,17 @@
  *
  * Every failure leaves as a {@link ServiceError} (see errors.ts). A "topic not found" that no request about
  * that very topic confirmed means the admin's metadata names a topic someone else deleted (see
- * {@link KafkaConnection}): {@link KafkaAdmin.run} then replaces the admin and runs the operation once more.
+ * {@link KafkaConnection}): {@link KafkaAdmin.run} then replaces the admin and runs the operation once more
+ * (stale.ts, the one recovery from stale client state).
  */
-import { type ServiceError, TopicNotFoundError } from '../errors.js';
+import type { ServiceError } from '../errors.js';
 import { logger } from '../logger.js';
 import type { KafkaConnection } from './client.js';
 import { withDeadline } from './deadline.js';
 import { fromKafkaError } from './errors.js';
 import type { PartitionOffset } from './group-offsets.js';
-import { isConfirmedMissing, kafkajsAdminOperations } from './kafkajs-admin.js';
+import { kafkajsAdminOperations } from './kafkajs-admin.js';
+import { isStaleAdminAnswer, recoverStaleState } from './stale.js';
 
 export type { PartitionOffset };
 
@@ -121,8 +123,8 @@ export interface AdminOperations {
   logEndOffsets(topic: string): Promise<PartitionOffsets[]>;
   /** Per partition, the first offset whose timestamp is at or after `millis` (epoch ms), else the log end. */
   offsetsAtTimestamp(topic: string, millis: number): Promise<PartitionOffset[]>;
-  /** The topic's configs, synonyms left out. */
-  topicConfigs(topic: string): Promise<ConfigDescription[]>;
+  /** The topic's configs (only `configNames` when given), synonyms left out. */
+  topicConfigs(topic: string, configNames?: string[]): Promise<ConfigDescription[]>;
   /** Creates (or with `validateOnly` checks) a topic; {@link TopicExistsError} when it exists. */
   createTopic(topic: NewTopic): Promise<void>;
   deleteTopic(topic: string): Promise<void>;
@@ -164,25 +166,26 @@ export class KafkaAdmin {
    */
   async run<T>(timeoutMs: number, operation: (admin: AdminOperations) => Promise<T>): Promise<T> {
     const deadline = Date.now() + timeoutMs;
-    const attempt = async () => {
-      try {
-        const admin = await withDeadline(this.connection.admin(), deadline);
-        return await withDeadline(
-          operation(kafkajsAdminOperations(admin, this.connection, deadline)),
-          deadline,
-        );
-      } catch (error) {
-        throw fromKafkaError(error);
-      }
-    };
-    try {
-      return await attempt();
-    } catch (error) {
-      if (!(error instanceof TopicNotFoundError) || isConfirmedMissing(error)) throw error;
-      logger.warn('admin metadata names a deleted topic; reconnecting', { error: error.message });
-      // The old admin is disconnected in the background: that must not hold the caller.
-      this.connection.resetAdmin();
-      return attempt();
-    }
+    return recoverStaleState({
+      deadline,
+      attempt: async () => {
+        try {
+          const admin = await withDeadline(this.connection.admin(), deadline);
+          return await withDeadline(
+            operation(kafkajsAdminOperations(admin, this.connection, deadline)),
+            deadline,
+          );
+        } catch (error) {
+          throw fromKafkaError(error);
+        }
+      },
+      isStale: (outcome) => !outcome.ok && isStaleAdminAnswer(outcome.error),
+      refresh: (outcome) => {
+        const error = outcome.ok ? undefined : (outcome.error as ServiceError);
+        logger.warn('admin metadata names a deleted topic; reconnecting', { error: error?.message });
+        // The old admin is disconnected in the background: that must not hold the caller.
+        this.connection.resetAdmin();
+      },
+    });
   }
 }

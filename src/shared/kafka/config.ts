@@ -2,60 +2,9 @@
  * How the service reaches Kafka, from the environment (see the README's configuration table).
  */
 import * as z from 'zod';
-import { parseEnvironment } from '../config.js';
+import { readConfig } from '../config.js';
 
-const booleanFlag = z.enum(['true', 'false']).transform((value) => value === 'true');
 const milliseconds = z.coerce.number().int().positive();
-
-const KafkaEnvironment = z
-  .object({
-    KAFKA_BROKERS: z
-      .string()
-      .transform((value) =>
-        value
-          .split(',')
-          .map((broker) => broker.trim())
-          .filter(Boolean),
-      )
-      .pipe(z.array(z.string().regex(/^[^\s:]+:\d{1,5}$/, 'expected host:port')).min(1))
-      .optional(),
-    MSK_CLUSTER_ARN: z
-      .string()
-      .regex(/^arn:aws[\w-]*:kafka:[\w-]+:\d{12}:cluster\//, 'expected an MSK cluster ARN')
-      .optional(),
-    KAFKA_CLIENT_ID: z.string().default('kafka-lambda-runtime'),
-    KAFKA_AUTH: z.enum(['none', 'scram-sha-512', 'plain', 'msk-iam']).default('none'),
-    KAFKA_TLS: booleanFlag.optional(),
-    KAFKA_SASL_USERNAME: z.string().optional(),
-    KAFKA_SASL_PASSWORD: z.string().optional(),
-    KAFKA_SASL_SECRET_ARN: z.string().optional(),
-    KAFKA_CONNECTION_TIMEOUT_MS: milliseconds.default(3000),
-    KAFKA_REQUEST_TIMEOUT_MS: milliseconds.default(10_000),
-    KAFKA_METADATA_MAX_AGE_MS: milliseconds.default(10_000),
-    AWS_REGION: z.string().optional(),
-  })
-  .superRefine((env, context) => {
-    if (!env.KAFKA_BROKERS && !env.MSK_CLUSTER_ARN) {
-      context.addIssue({
-        code: 'custom',
-        path: ['KAFKA_BROKERS'],
-        message: 'set KAFKA_BROKERS or MSK_CLUSTER_ARN',
-      });
-    }
-    if (env.KAFKA_AUTH === 'scram-sha-512' || env.KAFKA_AUTH === 'plain') {
-      const fromEnvironment = env.KAFKA_SASL_USERNAME && env.KAFKA_SASL_PASSWORD;
-      if (!fromEnvironment && !env.KAFKA_SASL_SECRET_ARN) {
-        context.addIssue({
-          code: 'custom',
-          path: ['KAFKA_SASL_SECRET_ARN'],
-          message: `KAFKA_AUTH=${env.KAFKA_AUTH} needs KAFKA_SASL_SECRET_ARN or KAFKA_SASL_USERNAME and KAFKA_SASL_PASSWORD`,
-        });
-      }
-    }
-    if ((env.KAFKA_AUTH === 'msk-iam' || env.MSK_CLUSTER_ARN) && !env.AWS_REGION) {
-      context.addIssue({ code: 'custom', path: ['AWS_REGION'], message: 'required for MSK' });
-    }
-  });
 
 export type SaslSource =
   | { kind: 'inline'; username: string; password: string }
@@ -84,32 +33,75 @@ export interface KafkaConfig {
   metadataMaxAgeMs: number;
 }
 
+/**
+ * Reads how the service reaches Kafka; throws ConfigurationError naming every wrong variable (no brokers
+ * and no MSK cluster, SASL without credentials, MSK without a region).
+ */
 export function loadKafkaConfig(env: NodeJS.ProcessEnv = process.env): Readonly<KafkaConfig> {
-  const parsed = parseEnvironment(KafkaEnvironment, env);
+  const settings = readConfig(
+    {
+      brokers: [
+        'KAFKA_BROKERS',
+        z
+          .string()
+          .transform((value) =>
+            value
+              .split(',')
+              .map((broker) => broker.trim())
+              .filter(Boolean),
+          )
+          .pipe(z.array(z.string().regex(/^[^\s:]+:\d{1,5}$/, 'expected host:port')).min(1))
+          .optional(),
+      ],
+      mskClusterArn: [
+        'MSK_CLUSTER_ARN',
+        z
+          .string()
+          .regex(/^arn:aws[\w-]*:kafka:[\w-]+:\d{12}:cluster\//, 'expected an MSK cluster ARN')
+          .optional(),
+      ],
+      clientId: ['KAFKA_CLIENT_ID', z.string().default('kafka-lambda-runtime')],
+      auth: ['KAFKA_AUTH', z.enum(['none', 'scram-sha-512', 'plain', 'msk-iam']).default('none')],
+      tls: ['KAFKA_TLS', z.enum(['true', 'false']).optional()],
+      username: ['KAFKA_SASL_USERNAME', z.string().optional()],
+      password: ['KAFKA_SASL_PASSWORD', z.string().optional()],
+      secretArn: ['KAFKA_SASL_SECRET_ARN', z.string().optional()],
+      connectionTimeoutMs: ['KAFKA_CONNECTION_TIMEOUT_MS', milliseconds.default(3000)],
+      requestTimeoutMs: ['KAFKA_REQUEST_TIMEOUT_MS', milliseconds.default(10_000)],
+      metadataMaxAgeMs: ['KAFKA_METADATA_MAX_AGE_MS', milliseconds.default(10_000)],
+      region: ['AWS_REGION', z.string().optional()],
+    },
+    env,
+    (read, issue) => {
+      if (!read.brokers && !read.mskClusterArn)
+        issue('KAFKA_BROKERS', 'set KAFKA_BROKERS or MSK_CLUSTER_ARN');
+      if ((read.auth === 'scram-sha-512' || read.auth === 'plain') && !(read.username && read.password)) {
+        if (!read.secretArn) {
+          issue(
+            'KAFKA_SASL_SECRET_ARN',
+            `KAFKA_AUTH=${read.auth} needs KAFKA_SASL_SECRET_ARN or KAFKA_SASL_USERNAME and KAFKA_SASL_PASSWORD`,
+          );
+        }
+      }
+      if ((read.auth === 'msk-iam' || read.mskClusterArn) && !read.region)
+        issue('AWS_REGION', 'required for MSK');
+    },
+  );
+  const { auth, secretArn, username, password, tls, ...rest } = settings;
   const credentials = (): SaslSource =>
-    parsed.KAFKA_SASL_SECRET_ARN
-      ? { kind: 'secret', secretArn: parsed.KAFKA_SASL_SECRET_ARN }
-      : {
-          kind: 'inline',
-          username: parsed.KAFKA_SASL_USERNAME ?? '',
-          password: parsed.KAFKA_SASL_PASSWORD ?? '',
-        };
-  const auth: KafkaAuth =
-    parsed.KAFKA_AUTH === 'none'
+    secretArn
+      ? { kind: 'secret', secretArn }
+      : { kind: 'inline', username: username ?? '', password: password ?? '' };
+  const mechanism: KafkaAuth =
+    auth === 'none'
       ? { mechanism: 'none' }
-      : parsed.KAFKA_AUTH === 'msk-iam'
-        ? { mechanism: 'msk-iam', region: parsed.AWS_REGION ?? '' }
-        : { mechanism: parsed.KAFKA_AUTH, credentials: credentials() };
+      : auth === 'msk-iam'
+        ? { mechanism: 'msk-iam', region: settings.region ?? '' }
+        : { mechanism: auth, credentials: credentials() };
   return Object.freeze({
-    brokers: parsed.KAFKA_BROKERS,
-    mskClusterArn: parsed.MSK_CLUSTER_ARN,
-    region: parsed.AWS_REGION,
-    clientId: parsed.KAFKA_CLIENT_ID,
+    ...rest,
     // MSK IAM only exists over TLS; SASL credentials should never cross the network in clear.
-    tls: parsed.KAFKA_TLS ?? parsed.KAFKA_AUTH !== 'none',
-    auth,
-    connectionTimeoutMs: parsed.KAFKA_CONNECTION_TIMEOUT_MS,
-    requestTimeoutMs: parsed.KAFKA_REQUEST_TIMEOUT_MS,
-    metadataMaxAgeMs: parsed.KAFKA_METADATA_MAX_AGE_MS,
+    tls: tls === undefined ? auth !== 'none' : tls === 'true',
+    auth: mechanism,
   });
 }

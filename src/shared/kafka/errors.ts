@@ -1,7 +1,10 @@
 /**
- * Turns whatever the Kafka client throws into the service's error vocabulary (../errors.ts).
- * Protocol error names follow Kafka's error table:
- * https://kafka.apache.org/protocol#protocol_error_codes
+ * Turns whatever the Kafka client throws into the service's error vocabulary (../errors.ts), from one table
+ * keyed by Kafka's error name (https://kafka.apache.org/protocol#protocol_error_codes) with Kafka's numeric
+ * code, and one for the client's own errors. Each entry says which service error it becomes, whether the
+ * same request may succeed later (`retriable`, which the error carries) and, for answers after which the
+ * broker wrote nothing because the client's own state was out of date, which state (`stale`, read by the
+ * one recovery of stale client state, stale.ts).
  */
 import {
   BrokerAuthenticationError,
@@ -18,6 +21,7 @@ import {
   InvalidTopicError,
   RecordTooLargeError,
   ServiceError,
+  type ServiceErrorClass,
   ThrottledError,
   TopicDeletionDisabledError,
   TopicExistsError,
@@ -25,115 +29,334 @@ import {
   ValidationError,
 } from '../errors.js';
 
-type ErrorFactory = (message: string, cause: unknown) => ServiceError;
+/** Which of the client's caches an error shows out of date: the partition map, or the idempotent producer's state. */
+export type StaleState = 'metadata' | 'producer';
 
-const producerOutOfStep: ErrorFactory = (_, cause) =>
-  new BrokerUnavailableError('the producer state is out of step with the broker; try again', { cause });
+/**
+ * One row of the tables: Kafka's numeric code (none for the client's own errors), the service error, whether
+ * it is retriable, its message (`reason: true` appends the broker's own words, which kafkajs carries as the
+ * error code's description) and the client state it shows stale, if any.
+ */
+interface ErrorRow {
+  kafkaCode?: number;
+  error: ServiceErrorClass;
+  retriable: boolean;
+  message: string;
+  reason?: true;
+  stale?: StaleState;
+}
 
-const protocolErrors: Record<string, ErrorFactory> = {
-  UNKNOWN_TOPIC_OR_PARTITION: (_, cause) => new TopicNotFoundError('topic not found', { cause }),
+/**
+ * Kafka's errors the service meets, by Kafka's name. `retriable` is Kafka's own classification (its
+ * RetriableException subclasses) except where the service's answer differs, said on the row.
+ */
+const BROKER_ERRORS: Readonly<Record<string, ErrorRow>> = {
+  // Kafka: retriable (a CRC failure); the broker also answers it for a record without a key on a compacted
+  // topic, which no retry changes.
+  CORRUPT_MESSAGE: {
+    kafkaCode: 2,
+    error: InvalidRecordError,
+    retriable: false,
+    message: 'the broker refused the record as invalid (e.g. no key on a compacted topic)',
+  },
+  // Kafka: retriable (metadata may catch up). The service answers it only after fresh metadata confirmed it.
+  UNKNOWN_TOPIC_OR_PARTITION: {
+    kafkaCode: 3,
+    error: TopicNotFoundError,
+    retriable: false,
+    message: 'topic not found',
+    stale: 'metadata',
+  },
+  LEADER_NOT_AVAILABLE: {
+    kafkaCode: 5,
+    error: BrokerUnavailableError,
+    retriable: true,
+    message: 'the partition has no leader right now',
+    stale: 'metadata',
+  },
+  NOT_LEADER_OR_FOLLOWER: {
+    kafkaCode: 6,
+    error: BrokerUnavailableError,
+    retriable: true,
+    message: 'the partition leader moved; try again',
+    stale: 'metadata',
+  },
+  REQUEST_TIMED_OUT: {
+    kafkaCode: 7,
+    error: BrokerTimeoutError,
+    retriable: true,
+    message: 'the broker did not answer in time',
+  },
   // The writer sends one partition's records in batches under max.message.bytes and a record that alone is
-  // over it never leaves (writer.ts), so these name one record the broker will never take.
-  MESSAGE_TOO_LARGE: (_, cause) =>
-    new RecordTooLargeError('the record is larger than the topic accepts (max.message.bytes)', { cause }),
-  RECORD_LIST_TOO_LARGE: (_, cause) =>
-    new RecordTooLargeError('the records are larger than the broker accepts in one request', { cause }),
-  CORRUPT_MESSAGE: (_, cause) =>
-    new InvalidRecordError('the broker refused the record as invalid (e.g. no key on a compacted topic)', {
-      cause,
-    }),
-  INVALID_TIMESTAMP: (_, cause) =>
-    new InvalidRecordError(
-      'a timestamp is outside the range the topic accepts (message.timestamp.*.max.ms)',
-      {
-        cause,
-      },
-    ),
-  INVALID_RECORD: (message, cause) =>
-    new InvalidRecordError(`the broker rejected a record: ${message}`, { cause }),
-  POLICY_VIOLATION: (message, cause) =>
-    new InvalidRecordError(`the broker's policy refused: ${message}`, { cause }),
-  TOPIC_AUTHORIZATION_FAILED: (_, cause) =>
-    new ForbiddenError('this service is not authorized to write to the topic', { cause }),
-  THROTTLING_QUOTA_EXCEEDED: (_, cause) =>
-    new ThrottledError('the broker is throttling this client', { cause }),
-  REQUEST_TIMED_OUT: (_, cause) => new BrokerTimeoutError('the broker did not answer in time', { cause }),
-  NOT_ENOUGH_REPLICAS: (_, cause) =>
-    new BrokerUnavailableError('not enough in-sync replicas to accept the write', { cause }),
-  NOT_ENOUGH_REPLICAS_AFTER_APPEND: (_, cause) =>
-    new BrokerUnavailableError('written to the leader but not enough in-sync replicas acknowledged it', {
-      cause,
-    }),
-  LEADER_NOT_AVAILABLE: (_, cause) =>
-    new BrokerUnavailableError('the partition has no leader right now', { cause }),
-  NOT_LEADER_FOR_PARTITION: (_, cause) =>
-    new BrokerUnavailableError('the partition leader moved; try again', { cause }),
-  NETWORK_EXCEPTION: (_, cause) => new BrokerUnavailableError('the broker connection failed', { cause }),
-  KAFKA_STORAGE_ERROR: (_, cause) =>
-    new BrokerUnavailableError('the broker could not store the records', { cause }),
-  // The idempotent producer's state is not the broker's (e.g. the topic was recreated): a fresh producer fixes it.
-  OUT_OF_ORDER_SEQUENCE_NUMBER: producerOutOfStep,
-  UNKNOWN_PRODUCER_ID: producerOutOfStep,
-  INVALID_PRODUCER_EPOCH: producerOutOfStep,
-  SASL_AUTHENTICATION_FAILED: (_, cause) =>
-    new BrokerAuthenticationError('the service could not authenticate to Kafka', { cause }),
-  CLUSTER_AUTHORIZATION_FAILED: (_, cause) =>
-    new BrokerAuthenticationError('the service is not authorized on the Kafka cluster', { cause }),
-  // Administration. kafkajs drops the broker's free-text error_message, so Kafka's reason is the error
-  // code's own description, which kafkajs carries as the message.
-  TOPIC_ALREADY_EXISTS: (message, cause) => new TopicExistsError(`Kafka refused: ${message}`, { cause }),
-  INVALID_PARTITIONS: (message, cause) =>
-    new InvalidPartitionCountError(`Kafka refused the partition count: ${message}`, { cause }),
-  INVALID_REPLICATION_FACTOR: (message, cause) =>
-    new InvalidReplicationFactorError(`Kafka refused the replication factor: ${message}`, { cause }),
-  INVALID_REPLICA_ASSIGNMENT: (message, cause) =>
-    new InvalidReplicationFactorError(`Kafka refused the replica assignment: ${message}`, { cause }),
-  INVALID_CONFIG: (message, cause) =>
-    new InvalidTopicConfigError(`Kafka refused the configuration: ${message}`, { cause }),
-  INVALID_TOPIC_EXCEPTION: (message, cause) =>
-    new InvalidTopicError(`Kafka refused the topic: ${message}`, { cause }),
-  INVALID_REQUEST: (message, cause) =>
-    new ValidationError(`Kafka refused the request: ${message}`, { cause }),
-  INVALID_GROUP_ID: (message, cause) =>
-    new ValidationError(`Kafka refused the group id: ${message}`, { cause }),
-  TOPIC_DELETION_DISABLED: (_, cause) =>
-    new TopicDeletionDisabledError('topic deletion is disabled on the brokers (delete.topic.enable)', {
-      cause,
-    }),
-  NON_EMPTY_GROUP: (_, cause) => new GroupNotEmptyError('the consumer group has active members', { cause }),
-  GROUP_ID_NOT_FOUND: (_, cause) => new GroupNotFoundError('consumer group not found', { cause }),
-  GROUP_AUTHORIZATION_FAILED: (_, cause) =>
-    new ForbiddenError('this service is not authorized on the consumer group', { cause }),
-  GROUP_LOAD_IN_PROGRESS: (_, cause) =>
-    new BrokerUnavailableError('the group coordinator is loading', { cause }),
-  NOT_COORDINATOR_FOR_GROUP: (_, cause) =>
-    new BrokerUnavailableError('the group coordinator moved; try again', { cause }),
-  GROUP_COORDINATOR_NOT_AVAILABLE: (_, cause) =>
-    new BrokerUnavailableError('the group coordinator is not available', { cause }),
+  // over it never leaves (writer.ts), so these two name one record the broker will never take.
+  MESSAGE_TOO_LARGE: {
+    kafkaCode: 10,
+    error: RecordTooLargeError,
+    retriable: false,
+    message: 'the record is larger than the topic accepts (max.message.bytes)',
+  },
+  NETWORK_EXCEPTION: {
+    kafkaCode: 13,
+    error: BrokerUnavailableError,
+    retriable: true,
+    message: 'the broker connection failed',
+  },
+  COORDINATOR_LOAD_IN_PROGRESS: {
+    kafkaCode: 14,
+    error: BrokerUnavailableError,
+    retriable: true,
+    message: 'the group coordinator is loading',
+  },
+  COORDINATOR_NOT_AVAILABLE: {
+    kafkaCode: 15,
+    error: BrokerUnavailableError,
+    retriable: true,
+    message: 'the group coordinator is not available',
+  },
+  NOT_COORDINATOR: {
+    kafkaCode: 16,
+    error: BrokerUnavailableError,
+    retriable: true,
+    message: 'the group coordinator moved; try again',
+  },
+  INVALID_TOPIC_EXCEPTION: {
+    kafkaCode: 17,
+    error: InvalidTopicError,
+    retriable: false,
+    message: 'Kafka refused the topic',
+    reason: true,
+  },
+  RECORD_LIST_TOO_LARGE: {
+    kafkaCode: 18,
+    error: RecordTooLargeError,
+    retriable: false,
+    message: 'the records are larger than the broker accepts in one request',
+  },
+  NOT_ENOUGH_REPLICAS: {
+    kafkaCode: 19,
+    error: BrokerUnavailableError,
+    retriable: true,
+    message: 'not enough in-sync replicas to accept the write',
+  },
+  NOT_ENOUGH_REPLICAS_AFTER_APPEND: {
+    kafkaCode: 20,
+    error: BrokerUnavailableError,
+    retriable: true,
+    message: 'written to the leader but not enough in-sync replicas acknowledged it',
+  },
+  INVALID_GROUP_ID: {
+    kafkaCode: 24,
+    error: ValidationError,
+    retriable: false,
+    message: 'Kafka refused the group id',
+    reason: true,
+  },
+  TOPIC_AUTHORIZATION_FAILED: {
+    kafkaCode: 29,
+    error: ForbiddenError,
+    retriable: false,
+    message: 'this service is not authorized to write to the topic',
+  },
+  GROUP_AUTHORIZATION_FAILED: {
+    kafkaCode: 30,
+    error: ForbiddenError,
+    retriable: false,
+    message: 'this service is not authorized on the consumer group',
+  },
+  CLUSTER_AUTHORIZATION_FAILED: {
+    kafkaCode: 31,
+    error: BrokerAuthenticationError,
+    retriable: false,
+    message: 'the service is not authorized on the Kafka cluster',
+  },
+  INVALID_TIMESTAMP: {
+    kafkaCode: 32,
+    error: InvalidRecordError,
+    retriable: false,
+    message: 'a timestamp is outside the range the topic accepts (message.timestamp.*.max.ms)',
+  },
+  TOPIC_ALREADY_EXISTS: {
+    kafkaCode: 36,
+    error: TopicExistsError,
+    retriable: false,
+    message: 'Kafka refused',
+    reason: true,
+  },
+  INVALID_PARTITIONS: {
+    kafkaCode: 37,
+    error: InvalidPartitionCountError,
+    retriable: false,
+    message: 'Kafka refused the partition count',
+    reason: true,
+  },
+  INVALID_REPLICATION_FACTOR: {
+    kafkaCode: 38,
+    error: InvalidReplicationFactorError,
+    retriable: false,
+    message: 'Kafka refused the replication factor',
+    reason: true,
+  },
+  INVALID_REPLICA_ASSIGNMENT: {
+    kafkaCode: 39,
+    error: InvalidReplicationFactorError,
+    retriable: false,
+    message: 'Kafka refused the replica assignment',
+    reason: true,
+  },
+  INVALID_CONFIG: {
+    kafkaCode: 40,
+    error: InvalidTopicConfigError,
+    retriable: false,
+    message: 'Kafka refused the configuration',
+    reason: true,
+  },
+  INVALID_REQUEST: {
+    kafkaCode: 42,
+    error: ValidationError,
+    retriable: false,
+    message: 'Kafka refused the request',
+    reason: true,
+  },
+  POLICY_VIOLATION: {
+    kafkaCode: 44,
+    error: InvalidRecordError,
+    retriable: false,
+    message: "the broker's policy refused",
+    reason: true,
+  },
+  // Kafka: not retriable (fatal to the producer); a fresh producer fixes it, which the writer makes.
+  OUT_OF_ORDER_SEQUENCE_NUMBER: {
+    kafkaCode: 45,
+    error: BrokerUnavailableError,
+    retriable: true,
+    message: 'the producer state is out of step with the broker; try again',
+    stale: 'producer',
+  },
+  INVALID_PRODUCER_EPOCH: {
+    kafkaCode: 47,
+    error: BrokerUnavailableError,
+    retriable: true,
+    message: 'the producer state is out of step with the broker; try again',
+    stale: 'producer',
+  },
+  KAFKA_STORAGE_ERROR: {
+    kafkaCode: 56,
+    error: BrokerUnavailableError,
+    retriable: true,
+    message: 'the broker could not store the records',
+  },
+  SASL_AUTHENTICATION_FAILED: {
+    kafkaCode: 58,
+    error: BrokerAuthenticationError,
+    retriable: false,
+    message: 'the service could not authenticate to Kafka',
+  },
+  UNKNOWN_PRODUCER_ID: {
+    kafkaCode: 59,
+    error: BrokerUnavailableError,
+    retriable: true,
+    message: 'the producer state is out of step with the broker; try again',
+    stale: 'producer',
+  },
+  NON_EMPTY_GROUP: {
+    kafkaCode: 68,
+    error: GroupNotEmptyError,
+    retriable: false,
+    message: 'the consumer group has active members',
+  },
+  GROUP_ID_NOT_FOUND: {
+    kafkaCode: 69,
+    error: GroupNotFoundError,
+    retriable: false,
+    message: 'consumer group not found',
+  },
+  TOPIC_DELETION_DISABLED: {
+    kafkaCode: 73,
+    error: TopicDeletionDisabledError,
+    retriable: false,
+    message: 'topic deletion is disabled on the brokers (delete.topic.enable)',
+  },
+  INVALID_RECORD: {
+    kafkaCode: 87,
+    error: InvalidRecordError,
+    retriable: false,
+    message: 'the broker rejected a record',
+    reason: true,
+  },
+  THROTTLING_QUOTA_EXCEEDED: {
+    kafkaCode: 89,
+    error: ThrottledError,
+    retriable: true,
+    message: 'the broker is throttling this client',
+  },
 };
 
-const clientErrors: Record<string, ErrorFactory> = {
-  KafkaJSConnectionError: (_, cause) =>
-    new BrokerUnavailableError('the Kafka broker is unreachable', { cause }),
-  KafkaJSConnectionClosedError: (_, cause) =>
-    new BrokerUnavailableError('the Kafka broker closed the connection', { cause }),
-  KafkaJSBrokerNotFound: (_, cause) => new BrokerUnavailableError('no Kafka broker is available', { cause }),
-  KafkaJSNoBrokerAvailableError: (_, cause) =>
-    new BrokerUnavailableError('no Kafka broker is available', { cause }),
-  KafkaJSMetadataNotLoaded: (_, cause) =>
-    new BrokerUnavailableError('cluster metadata is not available', { cause }),
-  KafkaJSRequestTimeoutError: (_, cause) =>
-    new BrokerTimeoutError('the Kafka broker did not answer in time', { cause }),
-  KafkaJSTimeout: (_, cause) => new BrokerTimeoutError('the Kafka broker did not answer in time', { cause }),
-  KafkaJSLockTimeout: (_, cause) =>
-    new BrokerTimeoutError('the Kafka broker did not answer in time', { cause }),
-  KafkaJSSASLAuthenticationError: (_, cause) =>
-    new BrokerAuthenticationError('the service could not authenticate to Kafka', { cause }),
+/** The client's own errors (kafkajs' names): nothing the broker said, so no Kafka code. */
+const CLIENT_ERRORS: Readonly<Record<string, ErrorRow>> = {
+  KafkaJSConnectionError: {
+    error: BrokerUnavailableError,
+    retriable: true,
+    message: 'the Kafka broker is unreachable',
+  },
+  KafkaJSConnectionClosedError: {
+    error: BrokerUnavailableError,
+    retriable: true,
+    message: 'the Kafka broker closed the connection',
+  },
+  KafkaJSBrokerNotFound: {
+    error: BrokerUnavailableError,
+    retriable: true,
+    message: 'no Kafka broker is available',
+  },
+  KafkaJSNoBrokerAvailableError: {
+    error: BrokerUnavailableError,
+    retriable: true,
+    message: 'no Kafka broker is available',
+  },
+  // Its partition map lacks the topic or partition: nothing was sent.
+  KafkaJSMetadataNotLoaded: {
+    error: BrokerUnavailableError,
+    retriable: true,
+    message: 'cluster metadata is not available',
+    stale: 'metadata',
+  },
+  KafkaJSTopicMetadataNotLoaded: {
+    error: BrokerUnavailableError,
+    retriable: true,
+    message: 'cluster metadata is not available',
+    stale: 'metadata',
+  },
+  KafkaJSRequestTimeoutError: {
+    error: BrokerTimeoutError,
+    retriable: true,
+    message: 'the Kafka broker did not answer in time',
+  },
+  KafkaJSTimeout: {
+    error: BrokerTimeoutError,
+    retriable: true,
+    message: 'the Kafka broker did not answer in time',
+  },
+  KafkaJSLockTimeout: {
+    error: BrokerTimeoutError,
+    retriable: true,
+    message: 'the Kafka broker did not answer in time',
+  },
+  KafkaJSSASLAuthenticationError: {
+    error: BrokerAuthenticationError,
+    retriable: false,
+    message: 'the service could not authenticate to Kafka',
+  },
 };
+
+const BY_KAFKA_CODE = new Map(
+  Object.values(BROKER_ERRORS).flatMap((row) => (row.kafkaCode === undefined ? [] : [[row.kafkaCode, row]])),
+);
 
 interface ClientErrorShape {
   name?: string;
+  /** kafkajs' protocol errors: Kafka's error name (kafkajs spells some the old way) and numeric code. */
   type?: string;
+  code?: unknown;
   message?: string;
   cause?: unknown;
   originalError?: unknown;
@@ -143,32 +366,59 @@ interface ClientErrorShape {
   groups?: { error?: unknown }[];
 }
 
-/** kafkajs' error table predates THROTTLING_QUOTA_EXCEEDED (code 89) and reports it by number only. */
-function protocolType(error: ClientErrorShape): string | undefined {
-  if (error.type === 'KAFKAJS_UNKNOWN_ERROR_CODE' && /\b89\b/.test(error.message ?? '')) {
-    return 'THROTTLING_QUOTA_EXCEEDED';
+/**
+ * The row of one error object (not of what it wraps): by Kafka's error name, else by Kafka's numeric code
+ * (kafkajs spells some names the old way, e.g. NOT_LEADER_FOR_PARTITION, and reports codes it does not know,
+ * such as 89, as KAFKAJS_UNKNOWN_ERROR_CODE with the code in the message), else by the client error's name.
+ */
+function rowOf(shape: ClientErrorShape): ErrorRow | undefined {
+  const byName = shape.type === undefined ? undefined : BROKER_ERRORS[shape.type];
+  if (byName) return byName;
+  if (typeof shape.code === 'number' && BY_KAFKA_CODE.has(shape.code)) return BY_KAFKA_CODE.get(shape.code);
+  if (shape.type === 'KAFKAJS_UNKNOWN_ERROR_CODE') {
+    const code = /\b(\d+)\b/.exec(shape.message ?? '')?.[1];
+    if (code !== undefined) return BY_KAFKA_CODE.get(Number(code));
   }
-  return error.type;
+  return shape.name === undefined ? undefined : CLIENT_ERRORS[shape.name];
 }
 
-/**
- * Maps a Kafka client error (or anything else) to a {@link ServiceError}. Wrapped errors (retries exceeded)
- * are unwrapped to the cause that decided the outcome. Unknown errors become a 500 whose message hides internals.
- */
-export function fromKafkaError(error: unknown): ServiceError {
-  if (error instanceof ServiceError) return error;
+/** Walks from an error to what it wraps, at most five levels down, until `found` returns something. */
+function unwrap<T>(
+  error: unknown,
+  next: (shape: ClientErrorShape) => unknown,
+  found: (shape: ClientErrorShape) => T | undefined,
+): T | undefined {
   let current: unknown = error;
   for (let depth = 0; depth < 5 && current && typeof current === 'object'; depth++) {
     const shape = current as ClientErrorShape;
-    const type = protocolType(shape);
-    const message = shape.message ?? '';
-    const byType = type ? protocolErrors[type] : undefined;
-    if (byType) return byType(message, error);
-    const byName = shape.name ? clientErrors[shape.name] : undefined;
-    if (byName) return byName(message, error);
-    current = shape.originalError ?? shape.cause ?? shape.errors?.[0] ?? shape.groups?.[0]?.error;
+    const result = found(shape);
+    if (result !== undefined) return result;
+    current = next(shape);
   }
-  return new InternalError('unexpected error', { cause: error });
+  return undefined;
+}
+
+/**
+ * Maps a Kafka client error (or anything else) to a {@link ServiceError}; a ServiceError is returned as it
+ * is. Wrapped errors (retries exceeded, aggregates) are unwrapped to the cause that decided the outcome.
+ * Unknown errors become an InternalError (500) whose message hides internals. Never throws.
+ *
+ * @example
+ * try { await producer.send(...) } catch (error) { throw fromKafkaError(error) }
+ */
+export function fromKafkaError(error: unknown): ServiceError {
+  if (error instanceof ServiceError) return error;
+  const mapped = unwrap(
+    error,
+    (shape) => shape.originalError ?? shape.cause ?? shape.errors?.[0] ?? shape.groups?.[0]?.error,
+    (shape) => {
+      const row = rowOf(shape);
+      if (!row) return undefined;
+      const message = row.reason ? `${row.message}: ${shape.message ?? ''}` : row.message;
+      return new row.error(message, { cause: error, retriable: row.retriable });
+    },
+  );
+  return mapped ?? new InternalError('unexpected error', { cause: error });
 }
 
 /**
@@ -179,35 +429,16 @@ export function isRecordRefusal(error: ServiceError): boolean {
   return error instanceof InvalidRecordError || error instanceof RecordTooLargeError;
 }
 
-/** Answers meaning the client's partition map is out of date; the broker wrote nothing. */
-const staleMetadataTypes = new Set([
-  'UNKNOWN_TOPIC_OR_PARTITION',
-  'NOT_LEADER_FOR_PARTITION',
-  'LEADER_NOT_AVAILABLE',
-]);
-/** kafkajs' own "this partition or topic is not in my metadata": nothing was sent. */
-const staleMetadataNames = new Set(['KafkaJSMetadataNotLoaded', 'KafkaJSTopicMetadataNotLoaded']);
-/** Answers meaning the idempotent producer's sequence state is not the broker's; the broker wrote nothing. */
-const producerStateTypes = new Set([
-  'OUT_OF_ORDER_SEQUENCE_NUMBER',
-  'UNKNOWN_PRODUCER_ID',
-  'INVALID_PRODUCER_EPOCH',
-]);
-
 /**
  * Which of the client's own caches a failed produce call shows to be out of date, when that is why it failed
  * and the records were therefore not written: `metadata` (the partition map) or `producer` (the idempotent
  * producer's sequence state). Undefined for any other failure, including those after which the records may
  * have been written (timeouts, closed connections).
  */
-export function staleClientState(error: unknown): 'metadata' | 'producer' | undefined {
-  let current: unknown = error;
-  for (let depth = 0; depth < 5 && current && typeof current === 'object'; depth++) {
-    const shape = current as ClientErrorShape;
-    if (shape.type && staleMetadataTypes.has(shape.type)) return 'metadata';
-    if (shape.name && staleMetadataNames.has(shape.name)) return 'metadata';
-    if (shape.type && producerStateTypes.has(shape.type)) return 'producer';
-    current = shape.originalError ?? shape.cause;
-  }
-  return undefined;
+export function staleClientState(error: unknown): StaleState | undefined {
+  return unwrap(
+    error,
+    (shape) => shape.originalError ?? shape.cause,
+    (shape) => rowOf(shape)?.stale,
+  );
 }

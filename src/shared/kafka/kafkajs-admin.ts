@@ -14,22 +14,16 @@ import type { AdminOperations, GroupMemberDescription, PartitionMetadata } from 
 import type { KafkaConnection } from './client.js';
 import { fromKafkaError } from './errors.js';
 import { AssignerProtocol, ConfigResourceTypes } from './kafkajs.js';
+import { confirmMissing, isConfirmedMissing } from './stale.js';
 
-/** 404s that a request about that very topic confirmed (not a stale admin's). */
-const confirmedMissing = new WeakSet<ServiceError>();
-
-/** Whether a request about that very topic confirmed this 404 (else the admin's metadata may be stale). */
-export function isConfirmedMissing(error: ServiceError): boolean {
-  return confirmedMissing.has(error);
-}
-
-/** Names the topic in a confirmed 404 (Kafka's UNKNOWN_TOPIC_OR_PARTITION does not). */
+/**
+ * A failure of a metadata request naming only `name`, as a ServiceError: a "topic not found" is then
+ * confirmed (see stale.ts) and names the topic (Kafka's UNKNOWN_TOPIC_OR_PARTITION does not).
+ */
 function withTopic(error: unknown, name: string): ServiceError {
   const mapped = fromKafkaError(error);
   if (!(mapped instanceof TopicNotFoundError)) return mapped;
-  const missing = new TopicNotFoundError(`topic ${name} not found`, { cause: error });
-  confirmedMissing.add(missing);
-  return missing;
+  return confirmMissing(new TopicNotFoundError(`topic ${name} not found`, { cause: error }));
 }
 
 /** Runs a kafkajs call; its failure leaves as a ServiceError. */
@@ -84,6 +78,21 @@ export function kafkajsAdminOperations(
       throw withTopic(error, name);
     }
   };
+  /**
+   * A "topic not found" from a call whose metadata request named other topics too: confirmed when the
+   * topic's own metadata says so (then that confirmed 404 is thrown), else thrown as it is, unconfirmed, so
+   * that KafkaAdmin.run replaces a stale admin.
+   */
+  const confirmed = async (error: unknown, name: string): Promise<never> => {
+    if (error instanceof TopicNotFoundError) {
+      try {
+        await topicPartitions(name);
+      } catch (missing) {
+        if (missing instanceof TopicNotFoundError && isConfirmedMissing(missing)) throw missing;
+      }
+    }
+    throw error;
+  };
   const topicOffsets = (topic: string) =>
     mapped(async () =>
       (await admin.fetchTopicOffsets(topic)).map(({ partition, low, high }) => ({ partition, low, high })),
@@ -133,14 +142,11 @@ export function kafkajsAdminOperations(
       try {
         return await topicOffsets(topic);
       } catch (error) {
-        if (!(error instanceof TopicNotFoundError)) throw error;
-        // Gone indeed, or a stale admin (then the unconfirmed 404 leads run() to reconnect).
-        try {
-          await topicPartitions(topic);
-        } catch (missing) {
-          if (missing instanceof TopicNotFoundError && confirmedMissing.has(missing)) return [];
-        }
-        throw error;
+        // Gone indeed (a group may outlive its topics), or a stale admin (then KafkaAdmin.run reconnects).
+        return await confirmed(error, topic).catch((missing: unknown) => {
+          if (missing !== error && missing instanceof TopicNotFoundError) return [];
+          throw missing;
+        });
       }
     },
 
@@ -152,11 +158,13 @@ export function kafkajsAdminOperations(
         })),
       ),
 
-    topicConfigs: async (topic) => {
+    topicConfigs: async (topic, configNames) => {
       try {
         const { resources } = await admin.describeConfigs({
           includeSynonyms: false,
-          resources: [{ type: ConfigResourceTypes.TOPIC, name: topic }],
+          resources: [
+            { type: ConfigResourceTypes.TOPIC, name: topic, ...(configNames ? { configNames } : {}) },
+          ],
         });
         return (resources[0]?.configEntries ?? []).map((entry) => {
           const described = entry as typeof entry & { configSource: number };
@@ -170,7 +178,8 @@ export function kafkajsAdminOperations(
           };
         });
       } catch (error) {
-        throw withTopic(error, topic);
+        // kafkajs refreshes the metadata of every topic it knows first: a 404 may be another topic's.
+        return confirmed(fromKafkaError(error), topic);
       }
     },
 

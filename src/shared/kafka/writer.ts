@@ -25,7 +25,8 @@
  * a chunk the broker refuses as invalid is sent again record by record, so the refusal falls on the
  * records it concerns and the others are written.
  */
-import type { PartitionMetadata } from 'kafkajs';
+
+import type { PartitionMetadata as KafkajsPartitionMetadata } from 'kafkajs';
 import {
   InvalidRecordError,
   NotAcknowledgedError,
@@ -34,10 +35,12 @@ import {
   type ServiceError,
   TopicNotFoundError,
 } from '../errors.js';
+import type { KafkaAdmin, PartitionMetadata } from './admin.js';
 import type { Acks, KafkaConnection } from './client.js';
 import { withDeadline } from './deadline.js';
-import { fromKafkaError, isRecordRefusal, staleClientState } from './errors.js';
-import { ConfigResourceTypes, Partitioners } from './kafkajs.js';
+import { fromKafkaError, isRecordRefusal, type StaleState, staleClientState } from './errors.js';
+import { Partitioners } from './kafkajs.js';
+import { recoverStaleState } from './stale.js';
 
 export interface OutgoingRecord {
   key: Buffer | null;
@@ -63,9 +66,11 @@ export interface WriteOptions {
   deadline: number;
 }
 
+/** What the writer knows of a topic: its partitions (by id) and the limits every record is checked against. */
 export interface TopicInfo {
   name: string;
   partitionCount: number;
+  /** Sorted by partition id. */
   partitions: PartitionMetadata[];
   /** The largest record batch the topic accepts (its max.message.bytes). */
   maxMessageBytes: number;
@@ -84,11 +89,11 @@ export interface RecordWriter {
   write(topic: string, records: OutgoingRecord[], options: WriteOptions): Promise<WriteResult[]>;
 }
 
-/** The part of {@link KafkaConnection} the writer uses. */
-export type WriterConnection = Pick<
-  KafkaConnection,
-  'config' | 'admin' | 'resetAdmin' | 'produce' | 'resetProducers'
->;
+/** The part of {@link KafkaConnection} the writer produces with. */
+export type WriterConnection = Pick<KafkaConnection, 'config' | 'produce' | 'resetProducers'>;
+
+/** The part of {@link KafkaAdmin} the writer reads topic metadata with. */
+export type WriterAdmin = Pick<KafkaAdmin, 'run'>;
 
 // Record batch v2 framing: https://kafka.apache.org/documentation/#recordbatch
 const BATCH_OVERHEAD_BYTES = 61;
@@ -150,8 +155,6 @@ export function recordRefusal(info: TopicInfo, record: OutgoingRecord): RecordRe
 }
 
 const DEFAULT_MAX_MESSAGE_BYTES = 1_048_588;
-/** Sends again after a refresh of what the client had out of date; a second failure is the answer. */
-const STALE_RETRIES = 1;
 
 interface IndexedRecord {
   index: number;
@@ -163,7 +166,7 @@ interface Unsent {
   entries: IndexedRecord[];
   partition: number;
   error: ServiceError;
-  stale: 'metadata' | 'producer';
+  stale: StaleState;
 }
 
 /** One partition's share of a write, and where its outcomes go. */
@@ -178,10 +181,17 @@ interface PartitionWrite {
 interface ChunkFailure {
   entries: IndexedRecord[];
   error: ServiceError;
-  stale: 'metadata' | 'producer' | undefined;
+  stale: StaleState | undefined;
 }
 
-/** The kafkajs implementation of {@link RecordWriter}, with a topic metadata cache bounded in age. */
+/**
+ * The implementation of {@link RecordWriter} over one connection's producers and admin, with a topic
+ * metadata cache bounded in age (KAFKA_METADATA_MAX_AGE_MS).
+ *
+ * @example
+ * const writer = new KafkaRecordWriter(connection, new KafkaAdmin(connection), new KafkaAdmin(connection, new KafkaAdmin(connection)));
+ * const results = await writer.write('events', records, { acks: 'all', compression: 'none', deadline });
+ */
 export class KafkaRecordWriter implements RecordWriter {
   private readonly metadata = new Map<
     string,
@@ -190,7 +200,10 @@ export class KafkaRecordWriter implements RecordWriter {
   private readonly keyedPartitioner = Partitioners.DefaultPartitioner();
   private stickyCounter = Math.floor(Math.random() * 1024);
 
-  constructor(private readonly connection: WriterConnection) {}
+  constructor(
+    private readonly connection: WriterConnection,
+    private readonly admin: WriterAdmin,
+  ) {}
 
   async topicInfo(topic: string, partition?: number): Promise<TopicInfo> {
     const info = await this.cachedTopicInfo(topic);
@@ -201,12 +214,7 @@ export class KafkaRecordWriter implements RecordWriter {
   private cachedTopicInfo(topic: string): Promise<TopicInfo> {
     const cached = this.metadata.get(topic);
     if (cached && cached.expires > Date.now()) return cached.info;
-    const info = this.loadTopicInfo(topic).catch(async (error: unknown) => {
-      if (!(error instanceof TopicNotFoundError)) throw error;
-      // Maybe only stale: another topic this admin once looked at was deleted (see KafkaConnection).
-      this.connection.resetAdmin();
-      return this.loadTopicInfo(topic);
-    });
+    const info = this.loadTopicInfo(topic);
     const entry: { info: Promise<TopicInfo>; expires: number; settled?: TopicInfo } = {
       info,
       expires: Date.now() + this.connection.config.metadataMaxAgeMs,
@@ -229,30 +237,16 @@ export class KafkaRecordWriter implements RecordWriter {
     return this.cachedTopicInfo(topic);
   }
 
-  private async loadTopicInfo(topic: string): Promise<TopicInfo> {
-    const deadline = Date.now() + this.connection.config.requestTimeoutMs;
-    try {
-      const admin = await withDeadline(this.connection.admin(), deadline);
-      const [{ topics }, configs] = await withDeadline(
-        Promise.all([
-          admin.fetchTopicMetadata({ topics: [topic] }),
-          admin.describeConfigs({
-            includeSynonyms: false,
-            resources: [
-              {
-                type: ConfigResourceTypes.TOPIC,
-                name: topic,
-                configNames: ['max.message.bytes', 'cleanup.policy'],
-              },
-            ],
-          }),
-        ]),
-        deadline,
-      );
-      const partitions = topics[0]?.partitions ?? [];
+  /** Partitions and limits, within KAFKA_REQUEST_TIMEOUT_MS (a stale admin is replaced by KafkaAdmin.run). */
+  private loadTopicInfo(topic: string): Promise<TopicInfo> {
+    return this.admin.run(this.connection.config.requestTimeoutMs, async (admin) => {
+      const [partitions, configs] = await Promise.all([
+        admin.topicPartitions(topic),
+        admin.topicConfigs(topic, ['max.message.bytes', 'cleanup.policy']),
+      ]);
+      // A topic whose partitions are not listed yet (being created, or deleted meanwhile) takes no writes.
       if (partitions.length === 0) throw new TopicNotFoundError(`topic ${topic} does not exist`);
-      const entries = configs.resources[0]?.configEntries ?? [];
-      const config = (name: string) => entries.find((entry) => entry.configName === name)?.configValue;
+      const config = (name: string) => configs.find((entry) => entry.configName === name)?.configValue;
       return {
         name: topic,
         partitionCount: partitions.length,
@@ -260,40 +254,54 @@ export class KafkaRecordWriter implements RecordWriter {
         maxMessageBytes: Number(config('max.message.bytes') ?? DEFAULT_MAX_MESSAGE_BYTES),
         compacted: (config('cleanup.policy') ?? '').split(',').includes('compact'),
       };
-    } catch (error) {
-      const mapped = fromKafkaError(error);
-      if (mapped instanceof TopicNotFoundError) throw new TopicNotFoundError(`topic ${topic} does not exist`);
-      throw mapped;
-    }
+    });
   }
 
   async write(topic: string, records: OutgoingRecord[], options: WriteOptions): Promise<WriteResult[]> {
     const results: WriteResult[] = new Array(records.length);
     let pending = records.map((record, index) => ({ index, record }));
     let info = await this.topicInfo(topic, highestPartition(pending));
-    for (let round = 0; ; round++) {
-      const unsent = await this.writeRound(info, pending, options, results);
-      if (unsent.length === 0) return results;
-      if (round === STALE_RETRIES || Date.now() >= options.deadline) {
-        for (const { entries, partition, error } of unsent)
-          for (const { index } of entries) results[index] = { ok: false, partition, error };
-        return results;
+    let unsent: Unsent[] = [];
+    let refreshFailed = false;
+    const failAll = (error: ServiceError | ((entry: Unsent) => ServiceError)) => {
+      for (const entry of unsent) {
+        const failure = typeof error === 'function' ? error(entry) : error;
+        for (const { index } of entry.entries)
+          results[index] = { ok: false, partition: entry.partition, error: failure };
       }
-      // UNKNOWN_TOPIC_OR_PARTITION from a producer may also mean its metadata names a deleted topic (see
-      // KafkaConnection): fresh producers, like a fresh producer state, cost one connection.
-      if (unsent.some(({ stale, error }) => stale === 'producer' || error instanceof TopicNotFoundError)) {
-        this.connection.resetProducers();
-      }
-      try {
-        info = await withDeadline(this.refreshedTopicInfo(topic, info), options.deadline);
-      } catch (cause) {
-        const error = fromKafkaError(cause);
-        for (const { entries, partition } of unsent)
-          for (const { index } of entries) results[index] = { ok: false, partition, error };
-        return results;
-      }
-      pending = unsent.flatMap(({ entries }) => entries).sort((a, b) => a.index - b.index);
+    };
+    try {
+      await recoverStaleState({
+        deadline: options.deadline,
+        attempt: async () => {
+          unsent = await this.writeRound(info, pending, options, results);
+        },
+        isStale: () => unsent.length > 0,
+        refresh: async () => {
+          // UNKNOWN_TOPIC_OR_PARTITION from a producer may also mean its metadata names a deleted topic (see
+          // KafkaConnection): fresh producers, like a fresh producer state, cost one connection.
+          if (
+            unsent.some(({ stale, error }) => stale === 'producer' || error instanceof TopicNotFoundError)
+          ) {
+            this.connection.resetProducers();
+          }
+          try {
+            info = await withDeadline(this.refreshedTopicInfo(topic, info), options.deadline);
+          } catch (error) {
+            refreshFailed = true;
+            throw error;
+          }
+          pending = unsent.flatMap(({ entries }) => entries).sort((a, b) => a.index - b.index);
+        },
+      });
+    } catch (cause) {
+      if (!refreshFailed) throw cause;
+      // The refresh failed: the records it was for fail with its error.
+      failAll(fromKafkaError(cause));
+      return results;
     }
+    failAll((entry) => entry.error);
+    return results;
   }
 
   /** Places and sends `pending`; fills `results` except for the records to send again, which it returns. */
@@ -330,6 +338,11 @@ export class KafkaRecordWriter implements RecordWriter {
     results: WriteResult[],
   ): Map<number, IndexedRecord[]> {
     const sticky = this.stickyCounter++ % info.partitionCount;
+    // kafkajs' partitioner reads the partition list (its length: murmur2 of the key modulo the count).
+    const partitionMetadata: KafkajsPartitionMetadata[] = info.partitions.map((partition) => ({
+      ...partition,
+      partitionErrorCode: 0,
+    }));
     const byPartition = new Map<number, IndexedRecord[]>();
     for (const entry of pending) {
       const { record } = entry;
@@ -340,7 +353,7 @@ export class KafkaRecordWriter implements RecordWriter {
           ? sticky
           : this.keyedPartitioner({
               topic: info.name,
-              partitionMetadata: info.partitions,
+              partitionMetadata,
               message: { key, value: null },
             }));
       const refusal = recordRefusal(info, record);

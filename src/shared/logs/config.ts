@@ -18,6 +18,7 @@ export interface LogsConfig {
   archive: { bucket: string; prefix: string; endpoint: string | undefined; region: string } | undefined;
 }
 
+/** The logs function's archive settings; throws ConfigurationError naming a wrong variable. */
 export function loadLogsConfig(env: NodeJS.ProcessEnv = process.env): Readonly<LogsConfig> {
   const parsed = parseEnvironment(LogsEnvironment, env);
   return Object.freeze({

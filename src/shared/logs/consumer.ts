@@ -3,6 +3,7 @@ import * as z from 'zod';
 import type { ConsumerDefinition } from '../consumer/runtime.js';
 import { handleLogLine } from './process.js';
 
+/** The logs function: parses, normalizes and redacts each log line (docs/consumers.md). */
 export const logsConsumer: ConsumerDefinition<string> = {
   name: 'logs',
   value: { format: 'text', schema: z.string() },

@@ -36,6 +36,7 @@ export interface PartialAggregate extends Aggregate {
   source: { topic: string; partition: number; firstOffset: number; lastOffset: number };
 }
 
+/** Two aggregates of one key and window as one (count, sum, min, max). */
 export function mergeAggregates(a: Aggregate, b: Aggregate): Aggregate {
   return {
     count: a.count + b.count,

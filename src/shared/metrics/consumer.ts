@@ -14,6 +14,7 @@ export function loadWindowMs(env: NodeJS.ProcessEnv = process.env): number {
   return parseEnvironment(MetricsEnvironment, env).METRICS_WINDOW_SECONDS * 1000;
 }
 
+/** The metrics function: measurements aggregated per key in windows of `windowMs` milliseconds. */
 export function metricsConsumer(windowMs: number): ConsumerDefinition<Measurement> {
   return {
     name: 'metrics',

@@ -39,6 +39,7 @@ export function encodeHeaders(headers: Record<string, HeaderValue | HeaderValue[
   return encoded;
 }
 
+/** A record's CreateTime in epoch ms: `timestamp` (epoch ms or ISO-8601), else `now`. */
 export function toEpochMillis(timestamp: number | string | undefined, now: number): number {
   return timestamp === undefined ? now : epochMillis(timestamp);
 }

@@ -41,6 +41,7 @@ const Acks = z.enum(['all', 'leader', 'none']).meta({
   description: 'all: every in-sync replica (idempotent producer); leader: the leader only; none: no answer',
 });
 
+/** The produce request's schema at a deployment's PRODUCE_MAX_RECORDS; its output is the service's ProduceRequest. */
 export function produceRequestSchema(maxRecords: number) {
   return z
     .strictObject({

@@ -1,7 +1,8 @@
 /**
- * Producing over HTTP: checks what can be checked before writing (topic name, allow-list, schema,
- * partitions, record sizes), writes, and classifies the outcome. Never reports success for a record
- * that was not acknowledged: 200 only when every record was written, 207 when some were.
+ * Producing: checks what can be checked before writing (the allow-list, partitions, record sizes), writes,
+ * and reports every record's outcome. Input is typed and already validated (the route parses it with
+ * schema.ts); the result is a domain result, and the route chooses the HTTP status (200, 202 or 207).
+ * Never reports a record as written that the broker did not acknowledge.
  */
 import {
   type ErrorDetail,
@@ -9,99 +10,88 @@ import {
   type ServiceErrorOptions,
   TopicNotAllowedError,
 } from '../errors.js';
-import { fieldName, parseWith } from '../http/request.js';
-import { TopicName } from '../http/schema.js';
-import { httpStatus } from '../http/status.js';
+import { fieldName } from '../http/request.js';
 import { type RecordWriter, recordRefusal, type WriteResult } from '../kafka/writer.js';
 import type { ProduceConfig } from './config.js';
 import { encodeRecords } from './encode.js';
-import {
-  type FailedRecord,
-  type ProducePartialResponse,
-  type ProduceResponse,
-  produceRequestSchema,
-  type WrittenRecord,
-} from './schema.js';
+import type { ProduceRequest } from './schema.js';
 
-export type ProduceOutcome =
-  | { status: 200 | 202; body: ProduceResponse }
-  | { status: 207; body: ProducePartialResponse };
+/** One produce request, validated. */
+export interface ProduceInput {
+  /** A valid Kafka topic name (see `TopicName` in src/shared/http/schema.ts). */
+  topic: string;
+  request: ProduceRequest;
+  /**
+   * The JSON text `request` was parsed from, when there is one: json keys and values are then written
+   * as the client sent them (encode.ts).
+   */
+  body?: Buffer | undefined;
+  /** Epoch milliseconds: the CreateTime of records without a timestamp, and the start of the deadline. */
+  now: number;
+}
+
+/**
+ * What a request wrote, when at least one record was written. `records` has one entry per input record,
+ * in order: where it landed (`offset` null with acks `none`), or why it was not written.
+ */
+export interface ProduceResult {
+  topic: string;
+  /** False with acks `none`: the broker answers nothing, so nothing is known to be written. */
+  acknowledged: boolean;
+  records: WriteResult[];
+  written: number;
+  failed: number;
+}
 
 function detail(path: (string | number)[], message: string): ErrorDetail {
   return { field: fieldName(path), path, message };
 }
 
 /**
- * Epoch milliseconds as ISO-8601, remembering the last one: the records of a response mostly share
- * one timestamp (the request's time, or the broker's LogAppendTime), and toISOString is not cheap.
+ * The produce API's service, one per container (src/shared/container.ts).
+ *
+ * @example
+ * const service = new ProduceService(writer, loadProduceConfig());
+ * const request = parseWith(produceRequestSchema(service.maxRecords), body);
+ * const result = await service.produce({ topic: 'events', request, now: Date.now() });
+ * // result.failed === 0: every record was acknowledged at result.records[i].offset
  */
-function isoTimestamps(): (millis: number) => string {
-  let lastMillis = Number.NaN;
-  let lastText = '';
-  return (millis) => {
-    if (millis !== lastMillis) {
-      lastMillis = millis;
-      lastText = new Date(millis).toISOString();
-    }
-    return lastText;
-  };
-}
-
-function written(result: Extract<WriteResult, { ok: true }>, iso: (millis: number) => string): WrittenRecord {
-  return { partition: result.partition, offset: result.offset, timestamp: iso(result.timestamp) };
-}
-
-function failed(result: Extract<WriteResult, { ok: false }>): FailedRecord {
-  const { error } = result;
-  return {
-    partition: result.partition,
-    error: {
-      code: error.code,
-      status: httpStatus(error),
-      message: error.message,
-      retriable: error.retriable,
-    },
-  };
-}
-
 export class ProduceService {
-  private readonly requestSchema;
-
   constructor(
     private readonly writer: RecordWriter,
     private readonly config: Readonly<ProduceConfig>,
-  ) {
-    this.requestSchema = produceRequestSchema(config.maxRecords);
-  }
+  ) {}
 
+  /** PRODUCE_MAX_BODY_BYTES: the largest request body the route reads, in bytes. */
   get maxBodyBytes(): number {
     return this.config.maxBodyBytes;
   }
 
-  /** Validates the topic path parameter against Kafka's rules and the allow-list. */
-  checkTopic(topic: unknown): string {
-    const name = parseWith(TopicName, topic, ['topic']);
-    if (!this.config.allowedTopics.test(name)) {
-      throw new TopicNotAllowedError(`topic ${name} is not open to producers here`, {
+  /** PRODUCE_MAX_RECORDS: the most records one request may carry. */
+  get maxRecords(): number {
+    return this.config.maxRecords;
+  }
+
+  /** Throws TopicNotAllowedError (naming the `topic` field) unless ALLOWED_TOPICS matches `topic`. */
+  assertAllowed(topic: string): void {
+    if (!this.config.allowedTopics.test(topic)) {
+      throw new TopicNotAllowedError(`topic ${topic} is not open to producers here`, {
         details: [detail(['topic'], `does not match the allowed pattern`)],
       });
     }
-    return name;
   }
 
   /**
-   * `body`: the parsed request; `bodyBytes`: the JSON it was parsed from, when there is one, so json keys
-   * and values are written as the client sent them (encode.ts).
+   * Writes the request's records, within PRODUCE_TIMEOUT_MS from `now`.
+   *
+   * Throws, before anything is written, TopicNotAllowedError, TopicNotFoundError, and the refusal of any
+   * record the topic can never take (PartitionNotFoundError, RecordTooLargeError, InvalidRecordError;
+   * `details` names every such record). When no record was written, throws the first record's error with
+   * every record named in `details`. Otherwise returns the {@link ProduceResult}.
    */
-  async produce(
-    topicParameter: unknown,
-    body: unknown,
-    now = Date.now(),
-    bodyBytes?: Buffer,
-  ): Promise<ProduceOutcome> {
-    const topic = this.checkTopic(topicParameter);
-    const request = parseWith(this.requestSchema, body);
-    const records = encodeRecords(request, now, bodyBytes);
+  async produce({ topic, request, body, now }: ProduceInput): Promise<ProduceResult> {
+    this.assertAllowed(topic);
+    const records = encodeRecords(request, now, body);
     // Metadata that lacks a partition a record names is looked up again before the record is refused.
     const highest = records.reduce<number | undefined>(
       (max, { partition }) =>
@@ -134,31 +124,20 @@ export class ProduceService {
       compression: request.compression,
       deadline: now + this.config.timeoutMs,
     });
-    return classify(topic, results, request.acks === 'none');
-  }
-}
-
-function classify(topic: string, results: WriteResult[], unacknowledged: boolean): ProduceOutcome {
-  const failures = results.filter((result) => !result.ok);
-  const iso = isoTimestamps();
-  if (failures.length === 0) {
-    const records = results.map((result) => written(result as Extract<WriteResult, { ok: true }>, iso));
-    return { status: unacknowledged ? 202 : 200, body: { topic, records } };
-  }
-  if (failures.length === results.length) {
-    // Nothing was written: answer with the error itself, and say which record failed how.
-    const first = failures[0] as Extract<WriteResult, { ok: false }>;
-    throw withRecordDetails(first.error, results);
-  }
-  return {
-    status: 207,
-    body: {
+    const failed = results.filter((result) => !result.ok).length;
+    const firstFailure = results.find((result) => !result.ok);
+    if (firstFailure && failed === results.length) {
+      // Nothing was written: the error itself, naming every record and why it failed.
+      throw withRecordDetails(firstFailure.error, results);
+    }
+    return {
       topic,
-      written: results.length - failures.length,
-      failed: failures.length,
-      records: results.map((result) => (result.ok ? written(result, iso) : failed(result))),
-    },
-  };
+      acknowledged: request.acks !== 'none',
+      records: results,
+      written: results.length - failed,
+      failed,
+    };
+  }
 }
 
 /** The error of a request of which nothing was written, naming every record and why it failed. */

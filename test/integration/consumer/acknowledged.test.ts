@@ -6,19 +6,20 @@
  * every input has its output (at least once) or its dead letter, and at every committed offset sampled
  * during the run, every input below it already had its output or dead letter in Kafka.
  */
+
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import * as z from 'zod';
-import { kafkaClient } from '../../../src/serverless-kafka-events/emulate/kafka.js';
 import { EventSourcePoller } from '../../../src/serverless-kafka-events/emulate/poller.js';
 import { type ConsumerDefinition, createConsumer } from '../../../src/shared/consumer/runtime.js';
+import { KafkaAdmin } from '../../../src/shared/kafka/admin.js';
 import { KafkaRecordWriter } from '../../../src/shared/kafka/writer.js';
 import { logger } from '../../../src/shared/logger.js';
 import { afterFile } from '../../support/cleanup.js';
+import { testSource } from '../../support/event-source.js';
 import { testConnection, uniqueName } from '../../support/kafka.js';
 import { consumerContext } from '../../support/kafka-events.js';
 import { type PeerRecord, readWithKafkaPython } from '../../support/peers.js';
 import { seededRandom, testSeed, topologyClient } from '../../support/topology.js';
-import { testSource } from '../serverless-kafka-events/emulate/test-source.js';
 import { produceInputs } from './harness.js';
 
 const bootstrap = inject('kafkaBrokers');
@@ -79,7 +80,7 @@ describe('consumer function: no input committed before its outputs are acknowled
     const functionConnection = testConnection(bootstrap, { KAFKA_REQUEST_TIMEOUT_MS: '3000' });
     afterFile(() => functionConnection.close());
     const handler = createConsumer(echo, {
-      writer: new KafkaRecordWriter(functionConnection),
+      writer: new KafkaRecordWriter(functionConnection, new KafkaAdmin(functionConnection)),
       outputTopic: output,
       reportBatchItemFailures: true,
       writeTimeoutMs: 5000,
@@ -95,10 +96,13 @@ describe('consumer function: no input committed before its outputs are acknowled
       warn: (line: string) => void log.push(line),
       error: (line: string) => void log.push(line),
     };
+    const pollerConnection = testConnection(bootstrap);
+    afterFile(() => pollerConnection.close());
     const startPoller = async () => {
       const poller = new EventSourcePoller({
         source,
-        kafka: kafkaClient([bootstrap], 'ack-poller', pollerLog, 'echo'),
+        admin: new KafkaAdmin(pollerConnection),
+        clientId: 'ack-poller',
         invoke: (event) => handler(event, consumerContext('echo')),
         log: pollerLog,
         retryInitialDelayMs: 50,
@@ -114,7 +118,7 @@ describe('consumer function: no input committed before its outputs are acknowled
     const feederConnection = testConnection(bootstrap);
     afterFile(() => feederConnection.close());
     const feeder = (async () => {
-      const writer = new KafkaRecordWriter(feederConnection);
+      const writer = new KafkaRecordWriter(feederConnection, new KafkaAdmin(feederConnection));
       for (let batch = 0; batch < BATCHES; batch++) {
         await produceInputs(
           writer,

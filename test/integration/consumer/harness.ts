@@ -3,14 +3,17 @@
  * through src/shared/kafka, the Lambda event built from what kafka-python reads back (real coordinates and
  * bytes), handlers invoked in-process, and a local S3-compatible server (s3rver) run as a real process.
  */
+
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { vi } from 'vitest';
 import { freePort, repositoryRoot } from '../../../infra/kafka/broker.js';
 import type { KafkaEvent } from '../../../src/shared/consumer/event.js';
 import { deadLetterTopic } from '../../../src/shared/consumer/output.js';
+import { KafkaAdmin } from '../../../src/shared/kafka/admin.js';
 import { KafkaRecordWriter, type OutgoingRecord } from '../../../src/shared/kafka/writer.js';
 import { afterFile } from '../../support/cleanup.js';
 import { createTopics, deleteTopics, testConnection, uniqueName } from '../../support/kafka.js';
@@ -74,7 +77,7 @@ export async function eventFromTopic(
 
 /** A writer for the test broker. */
 export function testWriter(bootstrap: string): KafkaRecordWriter {
-  return new KafkaRecordWriter(testConnection(bootstrap));
+  return new KafkaRecordWriter(testConnection(bootstrap), new KafkaAdmin(testConnection(bootstrap)));
 }
 
 /** s3rver (npm) as a real process on a free port, with `bucket` created; stopped after the file's tests. */
@@ -112,14 +115,12 @@ export async function startS3rver(bucket: string): Promise<{ endpoint: string; d
     await rm(directory, { recursive: true, force: true });
   });
   const endpoint = `http://127.0.0.1:${port}`;
-  for (let attempt = 0; attempt < 100; attempt++) {
-    if (child.exitCode !== null) throw new Error(`s3rver exited ${child.exitCode}: ${output}`);
-    const up = await fetch(endpoint).then(
-      () => true,
-      () => false,
-    );
-    if (up) return { endpoint, directory };
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error(`s3rver did not start: ${output}`);
+  await vi.waitFor(
+    async () => {
+      if (child.exitCode !== null) throw new Error(`s3rver exited ${child.exitCode}: ${output}`);
+      await fetch(endpoint);
+    },
+    { timeout: 10_000, interval: 100 },
+  );
+  return { endpoint, directory };
 }

@@ -58,6 +58,7 @@ describe.each(['msk-event', 'self-managed-kafka-event'])('the AWS sample %s', (n
       toEventRecord('mytopic', 0, {
         offset: '15',
         timestamp: '1545084650987',
+        timestampType: 'CREATE_TIME',
         key,
         value: Buffer.from('Hello, this is a test.'),
         headers: { headerKey: Buffer.from('headerValue') },

@@ -37,7 +37,7 @@ describe('KafkaRecordWriter: written means acknowledged', () => {
     // Prepare
     const cluster = new FakeCluster().topic('t', { partitions: 1 });
     cluster.faults.push('no-answer', 'no-answer');
-    const writer = new KafkaRecordWriter(cluster);
+    const writer = new KafkaRecordWriter(cluster, cluster);
 
     // Act
     const results = await writer.write('t', [at(0, 'a'), at(0, 'b')], options());
@@ -55,7 +55,7 @@ describe('KafkaRecordWriter: written means acknowledged', () => {
     // Prepare
     const cluster = new FakeCluster().topic('t', { partitions: 2 });
     cluster.faults.push('no-answer');
-    const writer = new KafkaRecordWriter(cluster);
+    const writer = new KafkaRecordWriter(cluster, cluster);
 
     // Act
     const results = await writer.write('t', [at(1, 'a'), at(1, 'b')], options());
@@ -67,7 +67,11 @@ describe('KafkaRecordWriter: written means acknowledged', () => {
 
   it('reports null offsets with acks=none, where the broker answers nothing', async () => {
     const cluster = new FakeCluster().topic('t', { partitions: 1 });
-    const results = await new KafkaRecordWriter(cluster).write('t', [at(0)], options({ acks: 'none' }));
+    const results = await new KafkaRecordWriter(cluster, cluster).write(
+      't',
+      [at(0)],
+      options({ acks: 'none' }),
+    );
     expect(outcomes(results)).toEqual(['0@null']);
   });
 
@@ -75,7 +79,7 @@ describe('KafkaRecordWriter: written means acknowledged', () => {
     // Prepare
     const cluster = new FakeCluster().topic('t', { partitions: 1 });
     cluster.faults.push(new Promise<never>(() => undefined));
-    const writer = new KafkaRecordWriter(cluster);
+    const writer = new KafkaRecordWriter(cluster, cluster);
 
     // Act
     const results = await writer.write('t', [at(0)], options({ deadline: Date.now() + 50 }));
@@ -90,7 +94,7 @@ describe('KafkaRecordWriter: metadata follows the cluster', () => {
   it('looks a partition the cached metadata lacks up again before refusing it', async () => {
     // Prepare
     const cluster = new FakeCluster().topic('t', { partitions: 1 });
-    const writer = new KafkaRecordWriter(cluster);
+    const writer = new KafkaRecordWriter(cluster, cluster);
     await writer.write('t', [at(0)], options());
     cluster.topic('t', { partitions: 3 }, true);
 
@@ -104,7 +108,7 @@ describe('KafkaRecordWriter: metadata follows the cluster', () => {
 
   it('refuses a partition that fresh metadata does not have either, with 400 and the range', async () => {
     const cluster = new FakeCluster().topic('t', { partitions: 2 });
-    const results = await new KafkaRecordWriter(cluster).write('t', [at(5)], options());
+    const results = await new KafkaRecordWriter(cluster, cluster).write('t', [at(5)], options());
     expect(results[0]).toMatchObject({
       ok: false,
       partition: 5,
@@ -119,7 +123,7 @@ describe('KafkaRecordWriter: metadata follows the cluster', () => {
   it('after a topic is recreated with fewer partitions: 400 for a gone partition, keys hashed over the new count', async () => {
     // Prepare
     const cluster = new FakeCluster().topic('t', { partitions: 4 });
-    const writer = new KafkaRecordWriter(cluster);
+    const writer = new KafkaRecordWriter(cluster, cluster);
     await writer.write('t', [at(3)], options());
     cluster.topic('t', { partitions: 1 });
 
@@ -135,7 +139,7 @@ describe('KafkaRecordWriter: metadata follows the cluster', () => {
     // Prepare
     vi.useFakeTimers({ toFake: ['Date'] });
     const cluster = new FakeCluster({ KAFKA_METADATA_MAX_AGE_MS: '10000' }).topic('t', { partitions: 1 });
-    const writer = new KafkaRecordWriter(cluster);
+    const writer = new KafkaRecordWriter(cluster, cluster);
     await writer.write('t', [keyed('k')], options());
     cluster.topic('t', { partitions: 8 }, true);
     const keys = Array.from({ length: 20 }, (_, i) => keyed(`key-${i}`));
@@ -156,7 +160,7 @@ describe('KafkaRecordWriter: metadata follows the cluster', () => {
     // Prepare
     const cluster = new FakeCluster().topic('t', { partitions: 1 });
     cluster.faults.push(protocolError('OUT_OF_ORDER_SEQUENCE_NUMBER', 45));
-    const writer = new KafkaRecordWriter(cluster);
+    const writer = new KafkaRecordWriter(cluster, cluster);
 
     // Act
     const results = await writer.write('t', [at(0)], options());
@@ -171,7 +175,7 @@ describe('KafkaRecordWriter: metadata follows the cluster', () => {
     const cluster = new FakeCluster().topic('t', { partitions: 2, maxMessageBytes: 1500 });
     cluster.faults.push(protocolError('NOT_ENOUGH_REPLICAS', 19, true));
     const big = (partition: number) => record({ partition, value: Buffer.alloc(600) });
-    const writer = new KafkaRecordWriter(cluster);
+    const writer = new KafkaRecordWriter(cluster, cluster);
 
     // Act
     const results = await writer.write('t', [big(0), big(0), big(0), big(0), big(0)], options());
@@ -188,7 +192,7 @@ describe('KafkaRecordWriter: records the topic can never take', () => {
     const cluster = new FakeCluster()
       .topic('small', { partitions: 1, maxMessageBytes: 500 })
       .topic('compacted', { partitions: 1, compacted: true });
-    const writer = new KafkaRecordWriter(cluster);
+    const writer = new KafkaRecordWriter(cluster, cluster);
 
     // Act
     const small = await writer.write('small', [at(0, 'a'), at(0, 'x'.repeat(600)), at(0, 'b')], options());
@@ -203,7 +207,7 @@ describe('KafkaRecordWriter: records the topic can never take', () => {
   it('sends a batch the broker refuses as invalid again record by record: only the culprit fails', async () => {
     // Prepare
     const cluster = new FakeCluster().topic('t', { partitions: 1 });
-    const writer = new KafkaRecordWriter(cluster);
+    const writer = new KafkaRecordWriter(cluster, cluster);
 
     // Act
     const results = await writer.write('t', [at(0, 'a'), at(0, 'invalid'), at(0, 'b')], options());

@@ -1,16 +1,17 @@
 /** In-process pollers against the real broker, with a scripted stand-in for the function. */
+
 import type { EventSource } from '../../../../src/serverless-kafka-events/emulate/sources.js';
 
-export { testSource } from './test-source.js';
+export { testSource } from '../../../support/event-source.js';
 
 import { afterEach, expect } from 'vitest';
 import { destinationSink } from '../../../../src/serverless-kafka-events/emulate/destinations.js';
 import type { KafkaEvent, KafkaEventRecord } from '../../../../src/serverless-kafka-events/emulate/event.js';
-import { kafkaClient } from '../../../../src/serverless-kafka-events/emulate/kafka.js';
 import { EventSourcePoller } from '../../../../src/serverless-kafka-events/emulate/poller.js';
+import { KafkaAdmin } from '../../../../src/shared/kafka/admin.js';
 import { KafkaRecordWriter } from '../../../../src/shared/kafka/writer.js';
 import { afterFile } from '../../../support/cleanup.js';
-import { testConnection } from '../../../support/kafka.js';
+import { testConnection, withAdmin } from '../../../support/kafka.js';
 
 export interface CapturedLog {
   lines: string[];
@@ -51,14 +52,15 @@ export async function startPoller(
   log: CapturedLog = captureLog(),
   destinationsDir = '.local/offline-kafka/test-destinations',
 ): Promise<EventSourcePoller> {
-  const kafka = kafkaClient([bootstrap], 'offline-kafka-test', log, source.functionKey);
   const connection = testConnection(bootstrap);
   afterFile(() => connection.close());
+  const admin = new KafkaAdmin(connection);
   const poller = new EventSourcePoller({
     source,
-    kafka,
+    admin,
+    clientId: 'offline-kafka-test',
     invoke,
-    sink: destinationSink(new KafkaRecordWriter(connection), destinationsDir),
+    sink: destinationSink(new KafkaRecordWriter(connection, admin), destinationsDir),
     log,
     retryInitialDelayMs: 50,
     retryMaxDelayMs: 200,
@@ -71,16 +73,16 @@ export async function startPoller(
 /** How long vi.waitFor gives the poller to act, and how often it looks. */
 export const WAIT = { timeout: 30_000, interval: 100 };
 
-/** The group's committed offset per partition (-1: none). */
+/** The group's committed offset per partition of `topic` (-1: none). */
 export async function committedOffsets(bootstrap: string, groupId: string, topic: string) {
-  const admin = kafkaClient([bootstrap], 'offline-kafka-test', captureLog(), 'admin').admin();
-  await admin.connect();
-  try {
-    const [offsets] = await admin.fetchOffsets({ groupId, topics: [topic] });
-    return Object.fromEntries((offsets?.partitions ?? []).map((p) => [p.partition, Number(p.offset)]));
-  } finally {
-    await admin.disconnect();
-  }
+  const [partitions, committed] = await withAdmin(bootstrap, (admin) =>
+    Promise.all([admin.topicPartitions(topic), admin.committedOffsets(groupId)]),
+  );
+  const offset = (partition: number) =>
+    committed.find((one) => one.topic === topic && one.partition === partition)?.offset ?? null;
+  return Object.fromEntries(
+    partitions.map(({ partitionId }) => [partitionId, Number(offset(partitionId) ?? -1)]),
+  );
 }
 
 export const offsetsOf = (records: KafkaEventRecord[]) => records.map((record) => record.offset);

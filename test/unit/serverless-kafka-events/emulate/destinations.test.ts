@@ -30,7 +30,7 @@ describe('Kafka on-failure destination of the emulator', () => {
   it('delivers one document per failed record, keyed by the record’s key, through the service’s writer', async () => {
     // Prepare
     const cluster = new FakeCluster().topic('failures', { partitions: 1 });
-    const sink = destinationSink(new KafkaRecordWriter(cluster), '.local/unused');
+    const sink = destinationSink(new KafkaRecordWriter(cluster, cluster), '.local/unused');
 
     // Act
     await sink('kafka://failures', failed);
@@ -49,7 +49,7 @@ describe('Kafka on-failure destination of the emulator', () => {
     // Prepare
     const cluster = new FakeCluster().topic('failures', { partitions: 1 });
     cluster.faults.push('no-answer', 'no-answer');
-    const sink = destinationSink(new KafkaRecordWriter(cluster), '.local/unused');
+    const sink = destinationSink(new KafkaRecordWriter(cluster, cluster), '.local/unused');
 
     // Act / Assess
     await expect(sink('kafka://failures', failed)).rejects.toThrow(

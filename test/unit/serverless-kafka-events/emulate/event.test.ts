@@ -18,7 +18,7 @@ describe('event building', () => {
     expect(bytes).toEqual([97, -61, -85]);
   });
 
-  it('lists each occurrence of a repeated header and reads the log-append timestamp type', () => {
+  it('lists each occurrence of a repeated header and keeps the log-append timestamp type', () => {
     // Act
     const record = toEventRecord('t', 2, {
       offset: '7',
@@ -26,7 +26,7 @@ describe('event building', () => {
       key: null,
       value: Buffer.from('v'),
       headers: { h: [Buffer.from('1'), Buffer.from('2')] },
-      batchContext: { timestampType: 1 },
+      timestampType: 'LOG_APPEND_TIME',
     });
 
     // Assess
@@ -44,7 +44,14 @@ describe('event building', () => {
   it('groups by topic-partition in the order given', () => {
     // Prepare
     const at = (partition: number, offset: number) =>
-      toEventRecord('t', partition, { offset: String(offset), timestamp: '0', key: null, value: null });
+      toEventRecord('t', partition, {
+        offset: String(offset),
+        timestamp: '0',
+        timestampType: 'CREATE_TIME',
+        key: null,
+        value: null,
+        headers: {},
+      });
 
     // Act
     const event = buildEvent({ eventSource: 'SelfManagedKafka', bootstrapServers: 'a:1,b:2' }, [
@@ -64,8 +71,10 @@ describe('event building', () => {
     const record = toEventRecord('topic', 0, {
       offset: '1',
       timestamp: '0',
+      timestampType: 'CREATE_TIME',
       key: Buffer.from('k'),
       value: Buffer.alloc(1000, 1),
+      headers: {},
     });
     const envelope = { eventSource: 'aws:kafka' as const, bootstrapServers: 'b:9092' };
 
@@ -94,7 +103,13 @@ describe('messageSize', () => {
     ['values of every length modulo 3', { key: Buffer.alloc(4), value: Buffer.alloc(5) }],
   ])('is the recordSize of %s without encoding it', (_name, fields) => {
     // Prepare
-    const message = { offset: '3', timestamp: '1700000000000', ...fields };
+    const message = {
+      offset: '3',
+      timestamp: '1700000000000',
+      timestampType: 'CREATE_TIME' as const,
+      headers: {},
+      ...fields,
+    };
 
     // Act
     const size = messageSize('events', message);

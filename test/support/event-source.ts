@@ -1,6 +1,6 @@
 /** Event source mappings for in-process pollers (tests and the bench); no test-runner imports here. */
 import { randomUUID } from 'node:crypto';
-import type { EventSource } from '../../../../src/serverless-kafka-events/emulate/sources.js';
+import type { EventSource } from '../../src/serverless-kafka-events/emulate/sources.js';
 
 /** A mapping as sources.ts reads it from serverless.yml, with a fresh group. */
 export function testSource(
