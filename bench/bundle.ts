@@ -1,6 +1,6 @@
 /**
  * Bundles bench/inprocess.ts the way serverless-esbuild bundles the functions (serverless.yml: bundle,
- * minify, ESM, node20, the createRequire banner), so the in-process figures come from the code Lambda
+ * minify, ESM, node20, ES module builds first, the createRequire banner), so the in-process figures come from the code Lambda
  * runs, and both the handler and the bare producer use the same (bundled) kafkajs.
  *
  * It is also what lets the sources run here at all: under plain Node ESM (tsx), named imports of
@@ -30,6 +30,8 @@ export async function bundle(entry: string, name: string): Promise<Bundle> {
     target: 'node20',
     platform: 'node',
     format: 'esm',
+    // As serverless.yml: ES module builds first (jsonc-parser's UMD build requires files esbuild cannot see).
+    mainFields: ['module', 'main'],
     banner: {
       js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
     },

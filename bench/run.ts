@@ -8,6 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { Kafka, logLevel } from 'kafkajs';
 import { localBrokerKind, startLocalBroker } from '../infra/local/broker.js';
+import { startSchemaRegistry } from '../src/schema-registry/server.js';
 import { startOffline } from '../test/support/offline.js';
 import { brokerSection } from './broker.js';
 import { bundle } from './bundle.js';
@@ -19,7 +20,7 @@ import { offlineKafkaSection } from './offline-kafka.js';
 import { makeBatches, VALUE_BYTES } from './payload.js';
 import { fixed, median, percentile, table, thousands } from './stats.js';
 
-type Section = 'inprocess' | 'http' | 'consumers' | 'offline' | 'bundles' | 'broker';
+type Section = 'inprocess' | 'schemas' | 'http' | 'consumers' | 'offline' | 'bundles' | 'broker';
 
 const env = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
 const settings = {
@@ -342,6 +343,93 @@ function consumersSection(results: Awaited<ReturnType<typeof consumers>>): strin
   ];
 }
 
+/** The produce handler with avro values against json values, alternating rounds (bench/schema-formats.ts). */
+async function schemaFormats(bootstrap: string) {
+  const topic = await createTopic(bootstrap, 'schemas');
+  const registry = await startSchemaRegistry({ port: 0, log: () => {} });
+  cleanups.push({ name: 'stop the schema registry', run: () => registry.stop() });
+  const subject = `${topic}-value`;
+  const built = await bundle('bench/schema-formats.ts', 'schema-formats');
+  cleanups.push({ name: 'remove the schema formats bundle', run: () => built.remove() });
+  const { schemaSenders, PAGE_VIEW_SCHEMA, measure }: typeof import('./schema-formats.js') = await import(
+    built.url
+  );
+  const registered = await fetch(`${registry.url}/subjects/${subject}/versions`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/vnd.schemaregistry.v1+json' },
+    body: JSON.stringify({ schema: PAGE_VIEW_SCHEMA }),
+  });
+  if (!registered.ok) throw new Error(`could not register the bench schema: ${await registered.text()}`);
+  const batches = makeBatches(settings.batchSize);
+  const senders = schemaSenders(bootstrap, topic, registry.url, subject, batches);
+  cleanups.push({ name: 'disconnect the schema bench clients', run: () => senders.close() });
+  const samples = { json: [] as Sample[], avro: [] as Sample[] };
+  muteStdout(true);
+  let lookups = 0;
+  try {
+    say(`schema formats warm-up: ${settings.warmupBatches} batches each`);
+    for (let quarter = 0; quarter < 4; quarter++) {
+      for (const sender of [senders.json, senders.avro])
+        await measure(sender, batches, Math.ceil(settings.warmupBatches / 4));
+    }
+    const warm = senders.registryRequests();
+    for (let round = 1; round <= settings.rounds; round++) {
+      const order = round % 2 === 1 ? (['json', 'avro'] as const) : (['avro', 'json'] as const);
+      for (const format of order) {
+        const sample = await measure(senders[format], batches, settings.batches);
+        samples[format].push(sample);
+        say(`round ${round}/${settings.rounds} ${format}: ${thousands(rate(sample))} records/s`);
+      }
+    }
+    lookups = senders.registryRequests() - warm;
+  } finally {
+    muteStdout(false);
+  }
+  const avroRequests = settings.rounds * settings.batches;
+  const jsonBytes = batches.reduce((sum, batch) => sum + batch.valueBytes, 0);
+  const avroBytes = batches.reduce((sum, batch) => sum + senders.avroBytes(batch), 0);
+  return {
+    json: throughput(samples.json),
+    avro: throughput(samples.avro),
+    roundRatios: samples.avro.map((sample, i) => rate(sample) / rate(samples.json[i] as Sample)),
+    lookupsPerRequest: lookups / avroRequests,
+    lookups,
+    avroRequests,
+    bytesRatio: avroBytes / jsonBytes,
+  };
+}
+
+function schemaFormatsSection(results: Awaited<ReturnType<typeof schemaFormats>>): string[] {
+  const ratio = results.avro.recordsPerSecond / results.json.recordsPerSecond;
+  return [
+    '',
+    `## Produce with a schema: avro against json values (the handler in-process, one container, ${settings.rounds} alternating rounds of ${settings.batches} sequential ${settings.batchSize}-record batches after ${settings.warmupBatches} warm-up batches each)`,
+    '',
+    table(
+      ['values', 'records/s', 'per batch ms'],
+      [
+        [
+          'json (1 KiB, written as sent)',
+          thousands(results.json.recordsPerSecond),
+          fixed(perBatch(results.json), 2),
+        ],
+        [
+          'avro (validated, encoded, framed)',
+          thousands(results.avro.recordsPerSecond),
+          fixed(perBatch(results.avro), 2),
+        ],
+        [
+          '**ratio avro/json**',
+          `**${fixed(ratio, 2)}**`,
+          `per round: ${results.roundRatios.map((r) => fixed(r, 2)).join(', ')}`,
+        ],
+      ],
+    ),
+    '',
+    `Schema registry requests once warm: ${results.lookups} over ${thousands(results.avroRequests)} avro requests (${fixed(results.lookupsPerRequest, 4)} per request; target 0). Avro values are ${fixed(results.bytesRatio * 100)}% of the JSON bytes (framing included).`,
+  ];
+}
+
 async function createTopic(bootstrap: string, name = 'produce'): Promise<string> {
   const topic = `bench.${name}.${randomUUID().slice(0, 8)}`;
   const kafka = new Kafka({ brokers: [bootstrap], clientId: 'bench-admin', logLevel: logLevel.WARN });
@@ -381,6 +469,7 @@ async function main(): Promise<void> {
 
   const wants = (section: Section) => settings.only === undefined || settings.only === section;
   const inproc = wants('inprocess') ? await inProcess(bootstrap, topic) : undefined;
+  const schemas = wants('schemas') ? schemaFormatsSection(await schemaFormats(bootstrap)) : [];
   const http = wants('http') ? await overHttp(bootstrap, topic) : undefined;
   const consumerResults = wants('consumers') ? await consumers(bootstrap) : undefined;
   const offline = wants('offline') ? await offlineKafkaSection(bootstrap, say) : [];
@@ -389,7 +478,7 @@ async function main(): Promise<void> {
     ? `\n## Bundles and cold start (serverless package --stage dev; fresh Node ${process.version} process per sample, median of 5; Lambda runs nodejs24.x on arm64)\n\n${bundleTable(await measureBundles(bootstrap))}\n`
     : '';
   realWrite(
-    `\n${report(machine, broker, inproc, http, consumerResults)}${offline.map((line) => `${line}\n`).join('')}${bundles}${brokerLines.map((line) => `${line}\n`).join('')}`,
+    `\n${report(machine, broker, inproc, http, consumerResults)}${[...schemas, ...offline].map((line) => `${line}\n`).join('')}${bundles}${brokerLines.map((line) => `${line}\n`).join('')}`,
   );
 }
 

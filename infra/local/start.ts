@@ -1,13 +1,16 @@
 /**
  * `npm start`: the whole local stack in one command. Starts a broker on localhost:9092 (the embedded one, or
  * Apache Kafka with LOCAL_BROKER=apache-kafka: broker.ts) unless KAFKA_BROKERS names a cluster, creates the
- * service's topics, then runs `serverless offline` with the HTTP API on http://localhost:3000. Ctrl-C stops everything. If any part dies, the message says which and how, the
- * other parts are stopped, and the command exits non-zero (supervisor.ts).
+ * service's topics, starts the schema registry on http://localhost:8081 with the service's schemas (unless
+ * SCHEMA_REGISTRY_URL names one), then runs `serverless offline` with the HTTP API on http://localhost:3000.
+ * Ctrl-C stops everything. If any part dies, the message says which and how, the other parts are stopped,
+ * and the command exits non-zero (supervisor.ts).
  */
 import { join } from 'node:path';
 import { SERVICE_TOPICS } from '../../src/shared/topics.js';
 import { repositoryRoot } from '../kafka/broker.js';
 import { localBrokerKind, startLocalBroker } from './broker.js';
+import { schemaRegistryPart } from './schema-registry.js';
 import { childPart, Supervisor } from './supervisor.js';
 import { ensureTopics } from './topics.js';
 
@@ -45,12 +48,28 @@ async function start(): Promise<void> {
   say(created.length > 0 ? `created topics ${created.join(', ')}` : 'topics already exist');
   if (supervisor.isStopping) return;
 
+  // The schema registry, unless SCHEMA_REGISTRY_URL names one (docs/schema-registry.md).
+  let schemaRegistryUrl = process.env.SCHEMA_REGISTRY_URL;
+  if (schemaRegistryUrl) say(`using the schema registry at ${schemaRegistryUrl} (SCHEMA_REGISTRY_URL)`);
+  else {
+    const { part, registry } = await schemaRegistryPart(brokers, say);
+    await supervisor.add(part);
+    schemaRegistryUrl = registry.url;
+    say(
+      `schema registry ready on ${registry.url}; ${registry.schemas.map((s) => `${s.subject} v${s.version}`).join(', ') || 'no schemas'} from schemas/`,
+    );
+  }
+  if (supervisor.isStopping) return;
+
   await supervisor.add(
     childPart(
       'serverless offline',
       join(repositoryRoot, 'node_modules', '.bin', 'serverless'),
       ['offline', 'start', '--stage', 'local'],
-      { env: { ...process.env, KAFKA_BROKERS: brokers }, cwd: repositoryRoot },
+      {
+        env: { ...process.env, KAFKA_BROKERS: brokers, SCHEMA_REGISTRY_URL: schemaRegistryUrl },
+        cwd: repositoryRoot,
+      },
     ),
   );
 }

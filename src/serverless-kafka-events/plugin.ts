@@ -32,7 +32,12 @@ export interface Serverless {
     custom?: Record<string, unknown>;
     functions: Record<string, { name?: string; events?: unknown[] }>;
     getFunction(key: string): unknown;
-    provider: { compiledCloudFormationTemplate: { Resources: Record<string, { Type: string }> } };
+    provider: {
+      compiledCloudFormationTemplate: { Resources: Record<string, { Type: string }> };
+      /** The functions' default role: a logical id, an ARN or Fn::GetAtt; an object of statements is osls' own role. */
+      iam?: { role?: unknown };
+      role?: unknown;
+    };
   };
   configSchemaHandler: {
     defineFunctionEventProperties(provider: 'aws', event: string, schema: unknown): void;
@@ -114,10 +119,16 @@ export class OfflineKafkaPlugin {
 
   private compile(): void {
     const provider = this.serverless.getProvider('aws');
+    const { iam, role, compiledCloudFormationTemplate } = this.serverless.service.provider;
+    const providerRole = iam?.role ?? role;
     compileAddedProperties({
-      resources: this.serverless.service.provider.compiledCloudFormationTemplate.Resources,
+      resources: compiledCloudFormationTemplate.Resources,
       functions: this.serverless.service.functions,
       lambdaLogicalId: (key) => provider.naming.getLambdaLogicalId(key),
+      defaultRole:
+        typeof providerRole === 'string' || (providerRole as { 'Fn::GetAtt'?: unknown })?.['Fn::GetAtt']
+          ? providerRole
+          : undefined,
     });
   }
 

@@ -23,6 +23,8 @@ import { logsConsumer } from './logs/consumer.js';
 import { loadWindowMs, metricsConsumer } from './metrics/consumer.js';
 import { loadProduceConfig } from './produce/config.js';
 import { ProduceService } from './produce/service.js';
+import { loadSchemaRegistryConfig } from './schema/config.js';
+import { type SchemaSerializer, schemaSerializerFor } from './schema/serializer.js';
 import { CONSUMER_TOPICS } from './topics.js';
 
 // Each singleton is a function declaration, not a value built at module scope: a bundle then keeps only
@@ -47,10 +49,17 @@ export function kafkaAdmin(): KafkaAdmin {
   return admin;
 }
 
+let serializer: SchemaSerializer | undefined;
+/** Schema look-ups (cached for the container's life, `latest` for SCHEMA_REGISTRY_CACHE_SECONDS) and encoders. */
+function schemaSerializer(): SchemaSerializer {
+  serializer ??= schemaSerializerFor(loadSchemaRegistryConfig());
+  return serializer;
+}
+
 let produce: ProduceService | undefined;
 /** The produce API's service. */
 export function produceService(): ProduceService {
-  produce ??= new ProduceService(recordWriter(), loadProduceConfig());
+  produce ??= new ProduceService(recordWriter(), loadProduceConfig(), schemaSerializer());
   return produce;
 }
 

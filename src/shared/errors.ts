@@ -107,6 +107,16 @@ export const {
   TopicExistsError,
   GroupNotEmptyError,
   ConfigNotReadableError,
+  // Schema registry formats (src/shared/schema): the caller's references and values, and the registry's side.
+  /** A key or value does not fit its schema; `details` name each record and field. */
+  SchemaValidationError,
+  SchemaSubjectNotFoundError,
+  SchemaVersionNotFoundError,
+  SchemaNotFoundError,
+  /** The schema exists but cannot serialize the request: another type than the format, no such message, ... */
+  SchemaUnusableError,
+  SchemaRegistryUnavailableError,
+  SchemaRegistryAuthenticationError,
   // The broker's or the service's side.
   InternalError,
   BrokerAuthenticationError,
@@ -151,6 +161,12 @@ export const {
   TopicExistsError: ['TOPIC_EXISTS', false],
   GroupNotEmptyError: ['GROUP_NOT_EMPTY', false],
   ConfigNotReadableError: ['CONFIG_NOT_READABLE', false],
+  SchemaValidationError: ['SCHEMA_VALIDATION_FAILED', false],
+  SchemaSubjectNotFoundError: ['SCHEMA_SUBJECT_NOT_FOUND', false],
+  SchemaVersionNotFoundError: ['SCHEMA_VERSION_NOT_FOUND', false],
+  SchemaNotFoundError: ['SCHEMA_NOT_FOUND', false],
+  SchemaUnusableError: ['SCHEMA_UNUSABLE', false],
+  SchemaRegistryAuthenticationError: ['SCHEMA_REGISTRY_AUTHENTICATION_FAILED', false],
   InternalError: ['INTERNAL_ERROR', false],
   BrokerAuthenticationError: ['BROKER_AUTHENTICATION_FAILED', false],
   InvalidEventError: ['INVALID_EVENT', false],
@@ -162,6 +178,7 @@ export const {
   BrokerUnavailableError: ['BROKER_UNAVAILABLE', true, 1],
   BrokerTimeoutError: ['BROKER_TIMEOUT', true, 1],
   NotAcknowledgedError: ['NOT_ACKNOWLEDGED', true, 1],
+  SchemaRegistryUnavailableError: ['SCHEMA_REGISTRY_UNAVAILABLE', true, 1],
   DownstreamUnavailableError: ['DOWNSTREAM_UNAVAILABLE', true, 1],
   BatchFailedError: ['BATCH_FAILED', true],
 });

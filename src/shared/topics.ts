@@ -46,10 +46,21 @@ export const CONSUMER_TOPICS = Object.freeze({
   }),
 });
 
+/**
+ * `orders`: orders as Avro records of the schema registry's `orders-value` subject (schemas/orders-value.avsc),
+ * produced with `valueFormat: avro`, keyed by order id.
+ */
+export const ORDERS_TOPIC: TopicDeclaration = Object.freeze({
+  name: 'orders',
+  partitions: 3,
+  configs: { 'retention.ms': String(7 * DAY_MS) },
+});
+
 const consumers = Object.values(CONSUMER_TOPICS);
 
 /** Every topic of the service: inputs, outputs, then dead-letter topics. */
 export const SERVICE_TOPICS: readonly TopicDeclaration[] = Object.freeze([
+  ORDERS_TOPIC,
   ...consumers.map((topics) => topics.input),
   ...consumers.map((topics) => topics.output),
   ...consumers.map((topics) => topics.deadLetter),

@@ -1,7 +1,11 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { CONSUMER_TOPICS } from '../../src/shared/topics.js';
+import { parse } from 'yaml';
+import { repositoryRoot } from '../../infra/kafka/broker.js';
+import { CONSUMER_TOPICS, ORDERS_TOPIC } from '../../src/shared/topics.js';
 import { describeMatches, lintTemplates } from './support/cfn-lint.js';
-import { type PackagedService, packageService } from './support/package.js';
+import { bundleSource, type PackagedService, packageService } from './support/package.js';
 import { type Resource, resourcesOfType, type Template } from './support/template.js';
 
 /**
@@ -19,6 +23,13 @@ const ZIP_BUDGET_BYTES: Record<string, number> = {
   metrics: 400 * KB,
   logs: 400 * KB,
 };
+
+/** What serverless.yml leaves out of the bundles (custom.esbuild.exclude): never imported at module load. */
+const EXCLUDED_MODULES = (
+  parse(readFileSync(join(repositoryRoot, 'serverless.yml'), 'utf8')) as {
+    custom: { esbuild: { exclude: string[] } };
+  }
+).custom.esbuild.exclude;
 
 type Statement = { Effect: string; Action: string | string[]; Resource: unknown };
 
@@ -53,6 +64,13 @@ describe.each([
   ['dev', {}],
   ['prod', {}],
   ['prod', { httpAuth: 'jwt', jwtIssuer: 'https://issuer.example.com/', jwtAudience: 'kafka-api' }],
+  [
+    'dev',
+    {
+      schemaRegistryUrl: 'https://psrc-12345.eu-west-1.aws.confluent.cloud',
+      schemaRegistrySecretArn: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:schema-registry-AbCdEf',
+    },
+  ],
 ])('serverless package --stage %s %j, without AWS credentials', (stage, params: Record<string, string>) => {
   let packaged: PackagedService;
   beforeAll(async () => {
@@ -90,6 +108,35 @@ describe.each([
         Audience: ['kafka-api'],
         Issuer: 'https://issuer.example.com/',
       });
+    });
+  }
+
+  // Only the run with a registry has its secret: the test exists there and nowhere else.
+  if (params.schemaRegistrySecretArn) {
+    it('gives the produce function the schema registry and lets only its role read the secret', () => {
+      const functions = Object.fromEntries(lambdaFunctions(packaged.template));
+      const environment = functions.ProduceLambdaFunction?.Properties?.Environment as
+        | { Variables?: Record<string, unknown> }
+        | undefined;
+      const variables = environment?.Variables;
+      expect(variables).toMatchObject({
+        SCHEMA_REGISTRY_URL: params.schemaRegistryUrl,
+        SCHEMA_REGISTRY_SECRET_ARN: params.schemaRegistrySecretArn,
+        SCHEMA_REGISTRY_CACHE_SECONDS: '60',
+      });
+      const readers = resourcesOfType(packaged.template, 'AWS::IAM::Role')
+        .filter(([, role]) =>
+          statements(role).some(
+            (statement) =>
+              actions(statement).includes('secretsmanager:GetSecretValue') &&
+              JSON.stringify(resources(statement)).includes('SchemaRegistrySecretArn'),
+          ),
+        )
+        .map(([id]) => id);
+      expect(readers).toEqual(['ProduceRole']);
+      expect(packaged.template.Parameters?.SchemaRegistrySecretArn?.Default).toBe(
+        params.schemaRegistrySecretArn,
+      );
     });
   }
 
@@ -151,6 +198,20 @@ describe.each([
         'kafka-cluster:WriteData',
         'kafka-cluster:WriteDataIdempotently',
       ]),
+    );
+  });
+
+  it("lets the produce function write the orders topic and the consumers' inputs, and no other topic", () => {
+    const [[, produceRole] = []] = resourcesOfType(packaged.template, 'AWS::IAM::Role').filter(
+      ([id]) => id === 'ProduceRole',
+    );
+    const written = statements(produceRole as Resource)
+      .filter((statement) => actions(statement).includes('kafka-cluster:WriteData'))
+      .flatMap(resources)
+      .map(topicOfArn)
+      .sort();
+    expect(written).toEqual(
+      [ORDERS_TOPIC.name, ...Object.values(CONSUMER_TOPICS).map((topics) => topics.input.name)].sort(),
     );
   });
 
@@ -257,6 +318,18 @@ describe.each([
       expect(topicsFor('kafka-cluster:WriteData'), name).toEqual(
         [topics.output.name, topics.deadLetter.name].sort(),
       );
+    }
+  });
+
+  it('reaches the modules left out of the bundles only through dynamic imports', async () => {
+    expect(EXCLUDED_MODULES.length).toBeGreaterThan(0);
+    for (const name of Object.keys(packaged.zipBytes)) {
+      const source = await bundleSource(packaged, name);
+      for (const module of EXCLUDED_MODULES) {
+        const quoted = `["']${module.replace(/[/.-]/g, '\\$&')}["']`;
+        // A static import or a require would run at module load, and the module is not in the zip.
+        expect(source, `${name}: ${module}`).not.toMatch(new RegExp(`(from|require\\()\\s*${quoted}`));
+      }
     }
   });
 

@@ -11,6 +11,8 @@ import { pythonTool } from './python-tools.js';
 
 const run = promisify(execFile);
 const KAFKA_PYTHON = 'kafka-python==3.0.12';
+/** confluent-kafka with its schema registry serdes' dependencies, in one venv for every test that uses it. */
+export const CONFLUENT_KAFKA = 'confluent-kafka[avro,json,protobuf]==2.16.1';
 
 export interface PeerRecord {
   partition: number;
@@ -79,4 +81,30 @@ export async function produceWithKafkaPython(
     .split('\n')
     .filter(Boolean)
     .map((line) => JSON.parse(line) as { partition: number; offset: number });
+}
+
+/**
+ * Values in a schema registry's wire format as Python confluent-kafka's deserializers read them, each with
+ * its schema from the registry at `url`: JSON of what the deserializer returned (Protobuf: `{type, value}`,
+ * the message's full name and canonical JSON).
+ */
+export async function deserializeWithConfluentPython(
+  url: string,
+  topic: string,
+  format: 'avro' | 'jsonschema' | 'protobuf',
+  values: Buffer[],
+): Promise<unknown[]> {
+  const bin = await pythonTool('confluent-kafka', CONFLUENT_KAFKA);
+  const { stdout } = await run(
+    join(bin, 'python'),
+    [
+      join(repositoryRoot, 'test', 'support', 'peers', 'schema_deserialize.py'),
+      url,
+      topic,
+      format,
+      JSON.stringify(values.map((value) => value.toString('hex'))),
+    ],
+    { timeout: 120_000 },
+  );
+  return JSON.parse(stdout) as unknown[];
 }

@@ -6,6 +6,8 @@ import { KafkaRecordWriter } from '../../src/shared/kafka/writer.js';
 import { loadProduceConfig } from '../../src/shared/produce/config.js';
 import { createProduceHandler } from '../../src/shared/produce/http.js';
 import { ProduceService } from '../../src/shared/produce/service.js';
+import { loadSchemaRegistryConfig } from '../../src/shared/schema/config.js';
+import { schemaSerializerFor } from '../../src/shared/schema/serializer.js';
 import { httpEvent, lambdaContext } from './http-events.js';
 import { testConnection } from './kafka.js';
 
@@ -15,10 +17,16 @@ export interface ProduceAnswer {
   body: any;
 }
 
+/** With SCHEMA_REGISTRY_URL in `env`, the schema formats use that registry, as the container wires them. */
 export function produceHandler(bootstrap: string, env: NodeJS.ProcessEnv = {}) {
   const connection = testConnection(bootstrap, env);
+  const schemas = schemaSerializerFor(loadSchemaRegistryConfig(env));
   const handler = createProduceHandler(
-    new ProduceService(new KafkaRecordWriter(connection, new KafkaAdmin(connection)), loadProduceConfig(env)),
+    new ProduceService(
+      new KafkaRecordWriter(connection, new KafkaAdmin(connection)),
+      loadProduceConfig(env),
+      schemas,
+    ),
   );
   const invoke = async (event: APIGatewayProxyEventV2): Promise<ProduceAnswer> => {
     const response = await handler(event, lambdaContext());
@@ -42,5 +50,6 @@ export function produceHandler(bootstrap: string, env: NodeJS.ProcessEnv = {}) {
         }),
       ),
     connection,
+    schemas,
   };
 }

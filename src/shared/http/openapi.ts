@@ -28,14 +28,15 @@ const errors = (...statuses: number[]) =>
     ]),
   );
 const errorDescriptions: Record<number, string> = {
-  400: 'Invalid JSON, a schema violation (details name the fields), or a partition out of range',
+  400: 'Invalid JSON, a schema violation (details name the fields), a value that does not fit its registered schema (SCHEMA_VALIDATION_FAILED: details name each record and field), or a partition out of range',
   403: 'The topic is outside the allowed pattern',
-  404: 'The topic does not exist (topics are never created by producing)',
+  404: 'The topic does not exist (topics are never created by producing), or the schema registry has no such subject, version or schema id (SCHEMA_SUBJECT_NOT_FOUND, SCHEMA_VERSION_NOT_FOUND, SCHEMA_NOT_FOUND)',
+  422: 'The registered schema cannot serialize the request (SCHEMA_UNUSABLE): another type than the format, no such Protobuf message, or no schema registry configured',
   413: "The body is over the limit, or a record is over the topic's max.message.bytes",
   415: 'Content-Type is not application/json',
   429: 'The broker is throttling; see Retry-After',
   500: 'Unexpected; the request id identifies it in the logs',
-  503: 'The broker is unavailable; see Retry-After',
+  503: 'The broker or the schema registry is unavailable; see Retry-After',
   504: 'The broker did not answer in time; the outcome is unknown, so retrying may duplicate records',
 };
 
@@ -72,7 +73,7 @@ function registry(limits: DocumentedLimits): OpenAPIRegistry {
         description: 'Some records were written and some not',
         content: { 'application/json': { schema: ProducePartialResponse } },
       },
-      ...errors(400, 403, 404, 413, 415, 429, 500, 503, 504),
+      ...errors(400, 403, 404, 413, 415, 422, 429, 500, 503, 504),
     },
   });
   registerRoute(routes, 'GET /v1/health', {

@@ -17,6 +17,7 @@ export const HTTP_STATUS: Readonly<Record<string, number>> = Object.freeze({
   INVALID_CONFIG: 400,
   INVALID_TOPIC: 400,
   INVALID_OFFSET: 400,
+  SCHEMA_VALIDATION_FAILED: 400,
   FORBIDDEN: 403,
   TOPIC_NOT_ALLOWED: 403,
   INTERNAL_TOPIC: 403,
@@ -24,6 +25,9 @@ export const HTTP_STATUS: Readonly<Record<string, number>> = Object.freeze({
   NOT_FOUND: 404,
   TOPIC_NOT_FOUND: 404,
   GROUP_NOT_FOUND: 404,
+  SCHEMA_SUBJECT_NOT_FOUND: 404,
+  SCHEMA_VERSION_NOT_FOUND: 404,
+  SCHEMA_NOT_FOUND: 404,
   METHOD_NOT_ALLOWED: 405,
   // Conflicts with the cluster's state.
   TOPIC_EXISTS: 409,
@@ -32,6 +36,7 @@ export const HTTP_STATUS: Readonly<Record<string, number>> = Object.freeze({
   PAYLOAD_TOO_LARGE: 413,
   RECORD_TOO_LARGE: 413,
   UNSUPPORTED_MEDIA_TYPE: 415,
+  SCHEMA_UNUSABLE: 422,
   THROTTLED: 429,
   REQUEST_HEADERS_TOO_LARGE: 431,
   // The broker's or the service's side.
@@ -40,6 +45,8 @@ export const HTTP_STATUS: Readonly<Record<string, number>> = Object.freeze({
   BROKER_UNAVAILABLE: 503,
   BROKER_TIMEOUT: 504,
   NOT_ACKNOWLEDGED: 503,
+  SCHEMA_REGISTRY_UNAVAILABLE: 503,
+  SCHEMA_REGISTRY_AUTHENTICATION_FAILED: 500,
 });
 
 /** The HTTP status of an error: by its code, 500 for a code no route answers with. */

@@ -4,8 +4,6 @@
  * {@link KafkaConnection}, in plain types of ours, so the client library can be replaced in one place.
  */
 import { GetBootstrapBrokersCommand, KafkaClient } from '@aws-sdk/client-kafka';
-import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { generateAuthToken } from 'aws-msk-iam-sasl-signer-js';
 import type {
   Admin,
   Cluster,
@@ -15,26 +13,19 @@ import type {
   Producer,
   SASLOptions,
 } from 'kafkajs';
-import * as z from 'zod';
 import { logger } from '../logger.js';
+import { readUsernamePassword } from '../secrets.js';
 import type { KafkaAuth, KafkaConfig, SaslSource } from './config.js';
 import { commitIdleGroupOffsets, createCluster, type PartitionOffset } from './group-offsets.js';
 import { CompressionTypes, Kafka, KafkaJSMetadataNotLoaded, logLevel } from './kafkajs.js';
+import { mskIamToken } from './msk-iam.js';
 
 /** Acknowledgement levels as the API names them, and as Kafka's produce request encodes them. */
 export const ACKS = { all: -1, leader: 1, none: 0 } as const;
 export type Acks = keyof typeof ACKS;
 
-const SaslSecret = z.object({ username: z.string().min(1), password: z.string().min(1) });
-
 async function readSaslSecret(source: SaslSource, region: string | undefined) {
-  if (source.kind === 'inline') return source;
-  const secrets = new SecretsManagerClient(region ? { region } : {});
-  const { SecretString } = await secrets.send(new GetSecretValueCommand({ SecretId: source.secretArn }));
-  const parsed = SaslSecret.safeParse(JSON.parse(SecretString ?? '{}'));
-  // The secret's content never goes into the message.
-  if (!parsed.success) throw new Error(`secret ${source.secretArn} must hold {"username","password"}`);
-  return parsed.data;
+  return source.kind === 'inline' ? source : readUsernamePassword(source.secretArn, region);
 }
 
 /** The SASL settings kafkajs gets for an authentication mode (exported for its unit test). */
@@ -49,9 +40,7 @@ export async function saslOptions(
       // MSK IAM is SASL/OAUTHBEARER with a SigV4-signed token, refreshed by kafkajs on each reauthentication.
       return {
         mechanism: 'oauthbearer',
-        oauthBearerProvider: async () => ({
-          value: (await generateAuthToken({ region: auth.region })).token,
-        }),
+        oauthBearerProvider: async () => ({ value: await mskIamToken(auth.region) }),
       };
     case 'scram-sha-512':
     case 'plain': {
@@ -267,10 +256,12 @@ export class KafkaConnection {
   private readonly adminClient: Replaceable<Admin>;
   private readonly groupCluster: Replaceable<Cluster>;
   private readonly producers: Record<'idempotent' | 'plain', Replaceable<Producer>>;
+  private readonly kafka: () => Promise<InstanceType<typeof Kafka>>;
 
   constructor(config: Readonly<KafkaConfig>) {
     this.config = config;
     const kafka = lazily(async () => new Kafka(await kafkajsConfig(config)));
+    this.kafka = kafka;
     this.adminClient = new Replaceable(async () => (await kafka()).admin());
     this.groupCluster = new Replaceable(async () => createCluster(await kafka()));
     // kafkajs refreshes a producer's metadata when it is older than metadataMaxAge (its default: 5 minutes).
@@ -311,6 +302,11 @@ export class KafkaConnection {
    */
   async commitIdleGroupOffsets(groupId: string, topic: string, partitions: PartitionOffset[]): Promise<void> {
     await commitIdleGroupOffsets(await this.groupCluster.get(), groupId, topic, partitions);
+  }
+
+  /** A new, unconnected low-level client configured like the others; the caller connects and disconnects it. */
+  async newCluster(): Promise<Cluster> {
+    return createCluster(await this.kafka());
   }
 
   /**

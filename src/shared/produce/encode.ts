@@ -10,6 +10,15 @@ import { type RecordSource, recordSources } from './source.js';
 type Format = ProduceRequest['valueFormat'];
 type HeaderValue = string | { base64: string };
 
+/**
+ * Keys or values already serialized with a schema (schema-encode.ts), one per record: the avro, protobuf
+ * and jsonschema formats.
+ */
+export interface SchemaEncoded {
+  key?: (Buffer | null)[];
+  value?: (Buffer | null)[];
+}
+
 /** `source`: the JSON text `data` was parsed from, written as it is when the format is json. */
 export function encodeData(data: unknown, format: Format, source?: Buffer): Buffer | null {
   if (data === null || data === undefined) return null;
@@ -20,6 +29,8 @@ export function encodeData(data: unknown, format: Format, source?: Buffer): Buff
       return Buffer.from(data as string, 'utf8');
     case 'binary':
       return Buffer.from(data as string, 'base64');
+    default:
+      throw new Error(`${format} data is serialized with its schema, not here`);
   }
 }
 
@@ -48,15 +59,23 @@ export function toEpochMillis(timestamp: number | string | undefined, now: numbe
  * `body`: the request's JSON bytes, when the request was parsed from them: json keys and values are then
  * written as the client's own text (see source.ts) rather than serialised again.
  */
-export function encodeRecords(request: ProduceRequest, now: number, body?: Buffer): OutgoingRecord[] {
-  const sources = body && hasJson(request) ? recordSources(body) : undefined;
-  // Always as many as there are records for a body `request` was parsed from; if not, serialise instead.
-  const usable = sources?.length === request.records.length ? sources : undefined;
+export function encodeRecords(
+  request: ProduceRequest,
+  now: number,
+  body?: Buffer,
+  schemaEncoded: SchemaEncoded = {},
+): OutgoingRecord[] {
+  const json = (field: 'key' | 'value') => !schemaEncoded[field] && request[`${field}Format`] === 'json';
+  const usable = json('key') || json('value') ? usableSources(request, body) : undefined;
   return request.records.map((record, index) => {
     const source: RecordSource | undefined = usable?.[index];
     return {
-      key: encodeData(record.key, request.keyFormat, source?.key),
-      value: encodeData(record.value, request.valueFormat, source?.value),
+      key: schemaEncoded.key
+        ? (schemaEncoded.key[index] ?? null)
+        : encodeData(record.key, request.keyFormat, source?.key),
+      value: schemaEncoded.value
+        ? (schemaEncoded.value[index] ?? null)
+        : encodeData(record.value, request.valueFormat, source?.value),
       headers: encodeHeaders(record.headers),
       partition: record.partition,
       timestamp: toEpochMillis(record.timestamp, now),
@@ -64,6 +83,13 @@ export function encodeRecords(request: ProduceRequest, now: number, body?: Buffe
   });
 }
 
-function hasJson(request: ProduceRequest): boolean {
-  return request.keyFormat === 'json' || request.valueFormat === 'json';
+/**
+ * The JSON text of each record's key and value, when a format writes it as sent (json, jsonschema) and the
+ * request was parsed from `body`: always as many as there are records then; if not, values are serialized.
+ */
+export function usableSources(request: ProduceRequest, body: Buffer | undefined): RecordSource[] | undefined {
+  const asSent = (format: Format) => format === 'json' || format === 'jsonschema';
+  if (!body || !(asSent(request.keyFormat) || asSent(request.valueFormat))) return undefined;
+  const sources = recordSources(body);
+  return sources.length === request.records.length ? sources : undefined;
 }

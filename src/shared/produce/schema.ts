@@ -23,9 +23,52 @@ const Headers = exactRecord(HeaderName, z.union([HeaderValue, z.array(HeaderValu
   example: { 'content-type': 'application/json', trace: { base64: 'AAEC' } },
 });
 
-export const ValueFormat = z.enum(['json', 'string', 'binary']).meta({
-  description: 'json: any JSON value, written as UTF-8 JSON; string: UTF-8 text; binary: base64 bytes',
+/** The formats that serialize with a registered schema (src/shared/schema). */
+export const SCHEMA_FORMATS = ['avro', 'protobuf', 'jsonschema'] as const;
+
+export const ValueFormat = z.enum(['json', 'string', 'binary', ...SCHEMA_FORMATS]).meta({
+  description:
+    'json: any JSON value, written as UTF-8 JSON; string: UTF-8 text; binary: base64 bytes; ' +
+    'avro, protobuf, jsonschema: a JSON value serialized with a schema of the schema registry, in its wire ' +
+    'format (magic byte, schema id, Protobuf message indexes, payload); see keySchema and valueSchema',
 });
+
+const SchemaSelection = z
+  .strictObject({
+    subject: utf8Text().min(1).optional().meta({
+      description: "The registry subject; by default the topic's (`<topic>-value` or `<topic>-key`)",
+      example: 'orders-value',
+    }),
+    version: z
+      .union([z.int().min(1).max(2_147_483_647), z.literal('latest')])
+      .optional()
+      .meta({ description: 'A version of the subject; `latest` when neither version nor id is given' }),
+    id: z
+      .int()
+      .min(0)
+      .max(2_147_483_647)
+      .optional()
+      .meta({ description: 'A schema id, instead of a version' }),
+    message: z
+      .string()
+      .regex(/^\.?[A-Za-z_][\w.]*$/, 'a fully qualified message name')
+      .optional()
+      .meta({
+        description:
+          "protobuf only: the message type (fully qualified); the schema's first message by default",
+        example: 'shop.v1.Order',
+      }),
+  })
+  .meta({
+    id: 'SchemaSelection',
+    description:
+      'Which registered schema serializes the keys or values (avro, protobuf, jsonschema formats). Values ' +
+      'that do not fit it are refused with 400 naming the record and the field.',
+    example: { subject: 'orders-value', version: 'latest' },
+  });
+export type SchemaSelection = z.infer<typeof SchemaSelection>;
+
+const isSchemaFormat = (format: string) => (SCHEMA_FORMATS as readonly string[]).includes(format);
 
 const ProduceRecord = z
   .strictObject({
@@ -48,13 +91,43 @@ export function produceRequestSchema(maxRecords: number) {
       records: z.array(ProduceRecord).min(1).max(maxRecords),
       keyFormat: ValueFormat.default('string'),
       valueFormat: ValueFormat.default('json'),
+      keySchema: SchemaSelection.optional(),
+      valueSchema: SchemaSelection.optional(),
       acks: Acks.default('all'),
       compression: z.enum(['none', 'gzip']).default('none'),
     })
     .superRefine((request, context) => {
+      for (const field of ['key', 'value'] as const) {
+        const format = request[`${field}Format`];
+        const selection = request[`${field}Schema`];
+        if (selection === undefined) continue;
+        const path = [`${field}Schema`];
+        if (!isSchemaFormat(format)) {
+          context.addIssue({
+            code: 'custom',
+            path,
+            message: `applies to ${SCHEMA_FORMATS.join(', ')} (${field}Format is ${format})`,
+          });
+        }
+        if (selection.id !== undefined && selection.version !== undefined) {
+          context.addIssue({
+            code: 'custom',
+            path: [...path, 'version'],
+            message: 'give a version or an id, not both',
+          });
+        }
+        if (selection.message !== undefined && format !== 'protobuf') {
+          context.addIssue({
+            code: 'custom',
+            path: [...path, 'message'],
+            message: `applies to protobuf (${field}Format is ${format})`,
+          });
+        }
+      }
       request.records.forEach((record, index) => {
         const check = (field: 'key' | 'value', format: z.infer<typeof ValueFormat>, data: unknown) => {
-          if (data === null || data === undefined || format === 'json') return;
+          // Schema formats take any JSON; their schema checks it (src/shared/produce/schema-encode.ts).
+          if (data === null || data === undefined || format === 'json' || isSchemaFormat(format)) return;
           const path = ['records', index, field];
           if (format === 'string' && typeof data !== 'string') {
             context.addIssue({

@@ -12,9 +12,10 @@ import {
 } from '../errors.js';
 import { fieldName } from '../http/request.js';
 import { type RecordWriter, recordRefusal, type WriteResult } from '../kafka/writer.js';
+import { SchemaSerializer } from '../schema/serializer.js';
 import type { ProduceConfig } from './config.js';
-import { encodeRecords } from './encode.js';
 import type { ProduceRequest } from './schema.js';
+import { encodeRecordsWithSchemas } from './schema-encode.js';
 
 /** One produce request, validated. */
 export interface ProduceInput {
@@ -60,6 +61,7 @@ export class ProduceService {
   constructor(
     private readonly writer: RecordWriter,
     private readonly config: Readonly<ProduceConfig>,
+    private readonly schemas = new SchemaSerializer(undefined),
   ) {}
 
   /** PRODUCE_MAX_BODY_BYTES: the largest request body the route reads, in bytes. */
@@ -86,12 +88,14 @@ export class ProduceService {
    *
    * Throws, before anything is written, TopicNotAllowedError, TopicNotFoundError, and the refusal of any
    * record the topic can never take (PartitionNotFoundError, RecordTooLargeError, InvalidRecordError;
-   * `details` names every such record). When no record was written, throws the first record's error with
+   * `details` names every such record), and for the schema formats SchemaValidationError (`details` names
+   * every record and field) or what the schema cannot be had for (schema-encode.ts). When no record was
+   * written, throws the first record's error with
    * every record named in `details`. Otherwise returns the {@link ProduceResult}.
    */
   async produce({ topic, request, body, now }: ProduceInput): Promise<ProduceResult> {
     this.assertAllowed(topic);
-    const records = encodeRecords(request, now, body);
+    const records = await encodeRecordsWithSchemas(this.schemas, topic, request, now, body);
     // Metadata that lacks a partition a record names is looked up again before the record is refused.
     const highest = records.reduce<number | undefined>(
       (max, { partition }) =>

@@ -7,6 +7,7 @@ import { mkdtemp, readdir, readFile, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import JSZip from 'jszip';
 import { repositoryRoot } from '../../../infra/kafka/broker.js';
 import type { Template } from './template.js';
 
@@ -55,4 +56,12 @@ export async function packageService(
     template: JSON.parse(await readFile(templatePath, 'utf8')) as Template,
     zipBytes,
   };
+}
+
+/** The JavaScript of a function's bundle, read from its zip (`functions/<name>.mjs`). */
+export async function bundleSource(packaged: PackagedService, name: string): Promise<string> {
+  const zip = await JSZip.loadAsync(await readFile(join(packaged.folder, `${name}.zip`)));
+  const entry = zip.file(`functions/${name}.mjs`);
+  if (!entry) throw new Error(`${name}.zip has no functions/${name}.mjs`);
+  return entry.async('string');
 }

@@ -11,6 +11,7 @@ import { mkdir, readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { repositoryRoot } from '../../../infra/kafka/broker.js';
+import { type RunningSchemaRegistry, startSchemaRegistry } from '../../../src/schema-registry/server.js';
 import { createTestTopic, testConnection } from '../../support/kafka.js';
 import { type RunningOffline, startOffline } from '../../support/offline.js';
 import { type PeerRecord, readWithKafkaPython } from '../../support/peers.js';
@@ -104,6 +105,7 @@ async function harFile(): Promise<Har> {
 
 describe('schemathesis against the local stack', () => {
   let offline: RunningOffline;
+  let registry: RunningSchemaRegistry;
   let produceTopics: string[];
   let adminTopics: string[];
   let doomedTopics: string[];
@@ -123,14 +125,22 @@ describe('schemathesis against the local stack', () => {
     doomedTopics = await create('fuzz.doomed', 6, 1);
     await rm(reportDir, { recursive: true, force: true });
     await mkdir(reportDir, { recursive: true });
+    // A registry of its own, empty: schema-format requests get the registry's answers (404s), never a 503
+    // from a registry that is not there, and no record written with a schema escapes the check below.
+    registry = await startSchemaRegistry({ port: 0, log: () => {} });
     [offline] = await Promise.all([
-      startOffline({ KAFKA_BROKERS: bootstrap, ADMIN_MAX_PARTITIONS: String(MAX_PARTITIONS) }),
+      startOffline({
+        KAFKA_BROKERS: bootstrap,
+        ADMIN_MAX_PARTITIONS: String(MAX_PARTITIONS),
+        SCHEMA_REGISTRY_URL: registry.url,
+      }),
       pythonTool('schemathesis', SCHEMATHESIS),
     ]);
   });
 
   afterAll(async () => {
     await offline?.stop();
+    await registry?.stop();
     // The topics the fuzz created through the API (the throwaway ones are deleted by createTestTopic).
     const admin = await testConnection(bootstrap).admin();
     const created = (await admin.listTopics()).filter(

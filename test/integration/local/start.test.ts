@@ -45,6 +45,8 @@ const PARTITIONS = 1000;
 
 interface LocalStack {
   url: string;
+  /** The schema registry npm start runs. */
+  registryUrl: string;
   child: ChildProcess;
   output(): string;
   exited: Promise<number | null>;
@@ -55,7 +57,12 @@ interface LocalStack {
 }
 
 async function npmStart(): Promise<LocalStack> {
-  const [httpPort, lambdaPort, kafkaPort] = [await freePort(), await freePort(), await freePort()];
+  const [httpPort, lambdaPort, kafkaPort, registryPort] = [
+    await freePort(),
+    await freePort(),
+    await freePort(),
+    await freePort(),
+  ];
   const dataDir = await mkdtemp(join(tmpdir(), 'npm-start-'));
   const workFolder = `.esbuild-start-${httpPort}`;
   const env: NodeJS.ProcessEnv = {
@@ -65,9 +72,11 @@ async function npmStart(): Promise<LocalStack> {
     LAMBDA_PORT: String(lambdaPort),
     KAFKA_PORT: String(kafkaPort),
     KAFKA_DATA_DIR: dataDir,
+    SCHEMA_REGISTRY_PORT: String(registryPort),
     ESBUILD_WORK_FOLDER: workFolder,
   };
   delete env.KAFKA_BROKERS;
+  delete env.SCHEMA_REGISTRY_URL;
   const child = spawn('npm', ['start'], {
     cwd: repositoryRoot,
     env,
@@ -109,6 +118,7 @@ async function npmStart(): Promise<LocalStack> {
   );
   return {
     url: `http://127.0.0.1:${httpPort}`,
+    registryUrl: `http://127.0.0.1:${registryPort}`,
     child,
     output: () => output,
     exited,
@@ -245,10 +255,23 @@ describe('npm start', () => {
     await killPart(stack, 'serverless offline start', (pid) => `serverless offline (pid ${pid})`, 'SIGKILL');
   });
 
-  it(`ends whole, with a message and a non-zero status, when the broker dies (${BROKER.crash})`, {
+  it(`serves the schema registry with the service's schemas, then ends whole, with a message and a non-zero status, when the broker dies (${BROKER.crash})`, {
     timeout: 300_000,
   }, async () => {
     const stack = await npmStart();
+    // The README's example: an order produced with the orders-value Avro schema of schemas/.
+    const subjects = await fetch(`${stack.registryUrl}/subjects`).then((response) => response.json());
+    const order = await call(`${stack.url}/v1/topics/orders/records`, 'POST', {
+      valueFormat: 'avro',
+      records: [
+        {
+          key: 'o-1001',
+          value: { id: 'o-1001', customerId: 'c-42', items: [], totalCents: 0, placedAt: 1_767_225_600_000 },
+        },
+      ],
+    });
+    expect(subjects).toContain('orders-value');
+    expect(order.status).toBe(200);
 
     await killPart(stack, BROKER.marker, BROKER.name, BROKER.crash);
   });

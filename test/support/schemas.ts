@@ -1,0 +1,32 @@
+/** Helpers for tests of the schema formats: registering schemas, and reading a value's problems. */
+import { SchemaValueError } from '../../src/shared/schema/codec.js';
+
+const V1 = 'application/vnd.schemaregistry.v1+json';
+
+/** Registers `schema` under `subject` with the registry at `url` and returns its id; throws on a refusal. */
+export async function registerSchema(
+  url: string,
+  subject: string,
+  schema: string,
+  schemaType: 'AVRO' | 'PROTOBUF' | 'JSON' = 'AVRO',
+): Promise<number> {
+  const response = await fetch(`${url}/subjects/${encodeURIComponent(subject)}/versions`, {
+    method: 'POST',
+    headers: { 'content-type': V1 },
+    body: JSON.stringify({ schema, schemaType }),
+  });
+  const body = (await response.json()) as { id?: number; message?: string };
+  if (!response.ok || body.id === undefined) throw new Error(`${subject} not registered: ${body.message}`);
+  return body.id;
+}
+
+/** The issues of the SchemaValueError `encode` throws; fails when it throws nothing or something else. */
+export function valueIssues(encode: () => unknown) {
+  try {
+    encode();
+  } catch (error) {
+    if (error instanceof SchemaValueError) return error.issues;
+    throw error;
+  }
+  throw new Error('expected a SchemaValueError');
+}
