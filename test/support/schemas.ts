@@ -1,5 +1,62 @@
-/** Helpers for tests of the schema formats: registering schemas, and reading a value's problems. */
+/** Helpers for tests of the schema formats: one order in each format, registering schemas, and reading a value's problems. */
+import { create, createFileRegistry, type DescMessage } from '@bufbuild/protobuf';
+import {
+  FieldDescriptorProto_Label,
+  FieldDescriptorProto_Type,
+  FileDescriptorProtoSchema,
+} from '@bufbuild/protobuf/wkt';
 import { SchemaValueError } from '../../src/shared/schema/codec.js';
+
+/** shop.Order in Avro. */
+export const ORDER_AVRO = JSON.stringify({
+  type: 'record',
+  name: 'Order',
+  namespace: 'shop',
+  fields: [
+    { name: 'id', type: 'string' },
+    { name: 'cents', type: 'long' },
+  ],
+});
+/** shop.Order as a JSON Schema. */
+export const ORDER_JSON_SCHEMA = JSON.stringify({
+  type: 'object',
+  properties: { id: { type: 'string' }, cents: { type: 'integer' } },
+  required: ['id', 'cents'],
+  additionalProperties: false,
+});
+
+/** shop.Order as protoc would describe it, without generated code. */
+export function orderMessage(fileName: string): DescMessage {
+  const file = create(FileDescriptorProtoSchema, {
+    name: fileName,
+    package: 'shop',
+    syntax: 'proto3',
+    messageType: [
+      {
+        name: 'Order',
+        field: [
+          {
+            name: 'id',
+            number: 1,
+            type: FieldDescriptorProto_Type.STRING,
+            label: FieldDescriptorProto_Label.OPTIONAL,
+            jsonName: 'id',
+          },
+          {
+            name: 'cents',
+            number: 2,
+            type: FieldDescriptorProto_Type.INT64,
+            label: FieldDescriptorProto_Label.OPTIONAL,
+            jsonName: 'cents',
+          },
+        ],
+      },
+    ],
+  });
+  const message = createFileRegistry(file, () => undefined).getMessage('shop.Order');
+  if (!message) throw new Error('shop.Order not built');
+  return message;
+}
 
 const V1 = 'application/vnd.schemaregistry.v1+json';
 

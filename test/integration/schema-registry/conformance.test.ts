@@ -6,12 +6,7 @@
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { create, createFileRegistry, createMutableRegistry, type DescMessage } from '@bufbuild/protobuf';
-import {
-  FieldDescriptorProto_Label,
-  FieldDescriptorProto_Type,
-  FileDescriptorProtoSchema,
-} from '@bufbuild/protobuf/wkt';
+import { create, createMutableRegistry } from '@bufbuild/protobuf';
 import {
   AvroDeserializer,
   AvroSerializer,
@@ -27,58 +22,10 @@ import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { repositoryRoot } from '../../../infra/kafka/broker.js';
 import { CONFLUENT_KAFKA } from '../../support/peers.js';
 import { pythonTool } from '../../support/python-tools.js';
+import { ORDER_AVRO as AVRO, ORDER_JSON_SCHEMA as JSON_SCHEMA, orderMessage } from '../../support/schemas.js';
 import { startTestRegistry } from './harness.js';
 
 const run = promisify(execFile);
-
-const AVRO = JSON.stringify({
-  type: 'record',
-  name: 'Order',
-  namespace: 'shop',
-  fields: [
-    { name: 'id', type: 'string' },
-    { name: 'cents', type: 'long' },
-  ],
-});
-const JSON_SCHEMA = JSON.stringify({
-  type: 'object',
-  properties: { id: { type: 'string' }, cents: { type: 'integer' } },
-  required: ['id', 'cents'],
-  additionalProperties: false,
-});
-
-/** shop.Order as protoc would describe it, without generated code. */
-function orderMessage(fileName: string): DescMessage {
-  const file = create(FileDescriptorProtoSchema, {
-    name: fileName,
-    package: 'shop',
-    syntax: 'proto3',
-    messageType: [
-      {
-        name: 'Order',
-        field: [
-          {
-            name: 'id',
-            number: 1,
-            type: FieldDescriptorProto_Type.STRING,
-            label: FieldDescriptorProto_Label.OPTIONAL,
-            jsonName: 'id',
-          },
-          {
-            name: 'cents',
-            number: 2,
-            type: FieldDescriptorProto_Type.INT64,
-            label: FieldDescriptorProto_Label.OPTIONAL,
-            jsonName: 'cents',
-          },
-        ],
-      },
-    ],
-  });
-  const message = createFileRegistry(file, () => undefined).getMessage('shop.Order');
-  if (!message) throw new Error('shop.Order not built');
-  return message;
-}
 
 const order = { id: 'o-1', cents: 1250 };
 

@@ -9,12 +9,17 @@ export interface TestRegistry extends RunningSchemaRegistry {
 
 /**
  * Starts a registry storing into `existingTopic`, or into a new unique topic that is deleted after the
- * file; the registry is stopped after the file unless the test stopped it.
+ * file; the registry is stopped after the file unless the test stopped it. `port` 0 picks a free one (a
+ * restart passes the port of the registry it replaces).
  */
-export async function startTestRegistry(bootstrap: string, existingTopic?: string): Promise<TestRegistry> {
+export async function startTestRegistry(
+  bootstrap: string,
+  existingTopic?: string,
+  port = 0,
+): Promise<TestRegistry> {
   const topic = existingTopic ?? uniqueName('schemas');
   const running = await startSchemaRegistry({
-    port: 0,
+    port,
     kafka: testConnection(bootstrap),
     topic,
     log: () => {},

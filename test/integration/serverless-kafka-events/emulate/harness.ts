@@ -7,7 +7,10 @@ export { testSource } from '../../../support/event-source.js';
 import { afterEach, expect } from 'vitest';
 import { destinationSink } from '../../../../src/serverless-kafka-events/emulate/destinations.js';
 import type { KafkaEvent, KafkaEventRecord } from '../../../../src/serverless-kafka-events/emulate/event.js';
-import { EventSourcePoller } from '../../../../src/serverless-kafka-events/emulate/poller.js';
+import {
+  EventSourcePoller,
+  type PollerOptions,
+} from '../../../../src/serverless-kafka-events/emulate/poller.js';
 import { KafkaAdmin } from '../../../../src/shared/kafka/admin.js';
 import { KafkaRecordWriter } from '../../../../src/shared/kafka/writer.js';
 import { afterFile } from '../../../support/cleanup.js';
@@ -44,13 +47,17 @@ afterEach(async () => {
   await Promise.all(running.splice(0).map((poller) => poller.stop()));
 });
 
-/** Starts a poller (stopped after the test) and waits until it has joined its group. */
+/**
+ * Starts a poller (stopped after the test) and waits until it has joined its group; `decode` is the
+ * mapping's schema registry step, when it has one.
+ */
 export async function startPoller(
   bootstrap: string,
   source: EventSource,
   invoke: (event: KafkaEvent) => Promise<unknown>,
   log: CapturedLog = captureLog(),
   destinationsDir = '.local/offline-kafka/test-destinations',
+  decode?: PollerOptions['decode'],
 ): Promise<EventSourcePoller> {
   const connection = testConnection(bootstrap);
   afterFile(() => connection.close());
@@ -64,6 +71,7 @@ export async function startPoller(
     log,
     retryInitialDelayMs: 50,
     retryMaxDelayMs: 200,
+    decode,
   });
   await poller.start();
   running.push(poller);
