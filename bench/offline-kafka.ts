@@ -1,25 +1,34 @@
 /**
  * The offline Kafka emulator (src/offline-kafka) in-process: records/s delivered to a no-op function next
- * to a bare kafkajs consumer reading the same topic in the same run, and the latency from a produce
- * acknowledgement to the start of the handler with `maximumBatchingWindow: 0`. bench/run.ts prints the
- * section (`BENCH_ONLY=offline`).
+ * to a bare kafkajs consumer reading the same topic in the same run, the same with a schema registry step
+ * (`eventRecordFormat: JSON`, the values Avro through a local registry) against the plain records, and the
+ * latency from a produce acknowledgement to the start of the handler with `maximumBatchingWindow: 0`.
+ * bench/run.ts prints the section (`BENCH_ONLY=offline`).
  */
 import { randomUUID } from 'node:crypto';
 import { Kafka, logLevel } from 'kafkajs';
+import { startSchemaRegistry } from '../src/schema-registry/server.js';
 import type { EmulatorLog } from '../src/serverless-kafka-events/emulate/delivery.js';
 import type { KafkaEvent } from '../src/serverless-kafka-events/emulate/event.js';
 import { EventSourcePoller } from '../src/serverless-kafka-events/emulate/poller.js';
-import type { EventSource } from '../src/serverless-kafka-events/emulate/sources.js';
+import { type RecordDecoder, recordDecoder } from '../src/serverless-kafka-events/emulate/schema-records.js';
+import type { EventSource, SchemaRegistrySettings } from '../src/serverless-kafka-events/emulate/sources.js';
 import { KafkaAdmin } from '../src/shared/kafka/admin.js';
 import { KafkaConnection } from '../src/shared/kafka/client.js';
 import { loadKafkaConfig } from '../src/shared/kafka/config.js';
+import { loadSchemaRegistryConfig } from '../src/shared/schema/config.js';
+import { schemaDeserializerFor } from '../src/shared/schema/deserializer.js';
+import { schemaSerializerFor } from '../src/shared/schema/serializer.js';
 import { testSource } from '../test/support/event-source.js';
+import { registerSchema } from '../test/support/schemas.js';
+import { makeBatches, VALUE_BYTES } from './payload.js';
+import { PAGE_VIEW_SCHEMA } from './schema-formats.js';
 import { fixed, median, percentile, table, thousands } from './stats.js';
 
 const env = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
 const settings = {
   records: env('BENCH_OFFLINE_RECORDS', 100_000),
-  valueBytes: 1024,
+  valueBytes: VALUE_BYTES,
   partitions: 3,
   batchSize: env('BENCH_OFFLINE_BATCH_SIZE', 10_000),
   rounds: env('BENCH_OFFLINE_ROUNDS', 2),
@@ -40,7 +49,8 @@ function emulatorAdmin(bootstrap: string): KafkaAdmin {
   return new KafkaAdmin(connection);
 }
 
-function source(bootstrap: string, topic: string, batchSize: number): EventSource {
+/** The mapping; with `registry`, a schemaRegistryConfig delivering values in JSON format. */
+function source(bootstrap: string, topic: string, batchSize: number, registry = false): EventSource {
   return testSource(bootstrap, topic, {
     functionKey: 'noop',
     label: 'bench',
@@ -48,44 +58,60 @@ function source(bootstrap: string, topic: string, batchSize: number): EventSourc
     envelope: { eventSource: 'SelfManagedKafka', bootstrapServers: bootstrap },
     batchSize,
     windowMs: 0,
+    schemaRegistry: registry
+      ? { uri: 'https://registry.bench', eventRecordFormat: 'JSON', attributes: new Set(['VALUE']) }
+      : undefined,
   });
 }
 
-async function fill(kafka: Kafka, topic: string): Promise<void> {
+/** Writes settings.records records cycling through `values`. */
+async function fill(kafka: Kafka, topic: string, values: Buffer[]): Promise<void> {
   const producer = kafka.producer();
   await producer.connect();
-  const value = Buffer.alloc(settings.valueBytes, 'x');
   for (let sent = 0; sent < settings.records; sent += 1000) {
-    await producer.send({ topic, acks: -1, messages: Array.from({ length: 1000 }, () => ({ value })) });
+    const messages = Array.from({ length: 1000 }, (_, i) => ({
+      value: values[(sent + i) % values.length] as Buffer,
+    }));
+    await producer.send({ topic, acks: -1, messages });
   }
   await producer.disconnect();
 }
 
-/** Seconds until a fresh group of the emulator has handed every record to a no-op function. */
-async function emulatorSeconds(bootstrap: string, topic: string): Promise<number> {
+/**
+ * Seconds until a fresh group of the emulator has handed every record to a no-op function, and the
+ * number of invocations; `decode` is the mapping's registry step, when it has one.
+ */
+async function emulatorSeconds(
+  bootstrap: string,
+  topic: string,
+  decode?: RecordDecoder,
+): Promise<{ seconds: number; batches: number }> {
   let seen = 0;
+  let batches = 0;
   let done: () => void = () => undefined;
   const finished = new Promise<void>((resolve) => {
     done = resolve;
   });
   const poller = new EventSourcePoller({
-    source: source(bootstrap, topic, settings.batchSize),
+    source: source(bootstrap, topic, settings.batchSize, decode !== undefined),
     admin: emulatorAdmin(bootstrap),
     clientId: 'bench-offline-kafka',
     invoke: async (event: KafkaEvent) => {
+      batches += 1;
       for (const records of Object.values(event.records)) seen += records.length;
       if (seen >= settings.records) done();
     },
     log: quiet,
     retryInitialDelayMs: 100,
     retryMaxDelayMs: 1000,
+    decode,
   });
   const started = performance.now();
   await poller.start();
   await finished;
   const seconds = (performance.now() - started) / 1000;
   await poller.stop();
-  return seconds;
+  return { seconds, batches };
 }
 
 /** The same for a bare kafkajs consumer (eachBatch, auto-commit), the reference. */
@@ -164,6 +190,8 @@ export async function offlineKafkaSection(
   });
   const admin = kafka.admin();
   await admin.connect();
+  // The local registry in memory, as the schemas section runs it.
+  const registry = await startSchemaRegistry({ port: 0, log: () => undefined });
   const created: string[] = [];
   const createTopic = async (name: string, partitions: number) => {
     const topic = `bench.${name}.${randomUUID().slice(0, 8)}`;
@@ -172,42 +200,95 @@ export async function offlineKafkaSection(
     return topic;
   };
   try {
-    return await measure(kafka, bootstrap, createTopic, say);
+    return await measure(kafka, bootstrap, registry.url, createTopic, say);
   } finally {
+    await registry.stop();
     await admin.deleteTopics({ topics: created }).catch(() => undefined);
     await admin.disconnect();
     await Promise.all([...connections.values()].map((connection) => connection.close()));
   }
 }
 
+/**
+ * The plain topic holds bench/payload.ts's 1 KiB JSON values; the Avro topic the same values encoded with
+ * PAGE_VIEW_SCHEMA (registered in the local registry at `registryUrl`) in the wire format, which the
+ * mapping's registry step decodes back to JSON text.
+ */
+async function fillTopics(
+  kafka: Kafka,
+  registryUrl: string,
+  createTopic: (name: string, partitions: number) => Promise<string>,
+  say: (message: string) => void,
+) {
+  const plain = makeBatches(1000).flatMap((batch) => batch.values);
+  const topic = await createTopic('offline', settings.partitions);
+  const avroTopic = await createTopic('offline.avro', settings.partitions);
+  const subject = `${avroTopic}-value`;
+  await registerSchema(registryUrl, subject, PAGE_VIEW_SCHEMA);
+  const config = loadSchemaRegistryConfig({ SCHEMA_REGISTRY_URL: registryUrl });
+  const encode = await schemaSerializerFor(config).encoder({
+    format: 'avro',
+    selector: { subject, version: 'latest' },
+  });
+  const avro = plain.map((value) => encode(JSON.parse(value.toString('utf8'))));
+  say(
+    `offline-kafka: writing ${thousands(settings.records)} records of ${settings.valueBytes} bytes to ${topic}, the same in Avro to ${avroTopic}`,
+  );
+  await fill(kafka, topic, plain);
+  await fill(kafka, avroTopic, avro);
+  // One registry client for every round, as the plugin has one for all mappings; warmed on one record.
+  const deserializer = schemaDeserializerFor(config);
+  await deserializer.deserialize(avro[0] as Buffer);
+  return { topic, avroTopic, deserializer, avroBytes: (avro[0] as Buffer).length };
+}
+
+type Kind = 'emulator' | 'bare' | 'registry';
+
 async function measure(
   kafka: Kafka,
   bootstrap: string,
+  registryUrl: string,
   createTopic: (name: string, partitions: number) => Promise<string>,
   say: (message: string) => void,
 ): Promise<string[]> {
-  const topic = await createTopic('offline', settings.partitions);
-  say(
-    `offline-kafka: writing ${thousands(settings.records)} records of ${settings.valueBytes} bytes to ${topic}`,
+  const { topic, avroTopic, deserializer, avroBytes } = await fillTopics(
+    kafka,
+    registryUrl,
+    createTopic,
+    say,
   );
-  await fill(kafka, topic);
-  const emulator: number[] = [];
-  const bare: number[] = [];
+  const seconds: Record<Kind, number[]> = { emulator: [], bare: [], registry: [] };
+  const requestsBefore = deserializer.registry.requests;
+  let registryBatches = 0;
+  const mapping = source(bootstrap, avroTopic, settings.batchSize, true);
+  const decode = recordDecoder(mapping.schemaRegistry as SchemaRegistrySettings, deserializer);
   for (let round = 1; round <= settings.rounds; round++) {
-    // A/B then B/A, so drift weighs on both alike.
-    const order = round % 2 === 1 ? ['emulator', 'bare'] : ['bare', 'emulator'];
+    // A/B/C then C/B/A, so drift weighs on all alike.
+    const kinds: Kind[] = ['emulator', 'bare', 'registry'];
+    const order = round % 2 === 1 ? kinds : kinds.reverse();
     for (const which of order) {
-      const seconds =
-        which === 'emulator' ? await emulatorSeconds(bootstrap, topic) : await bareSeconds(kafka, topic);
-      (which === 'emulator' ? emulator : bare).push(seconds);
-      say(`offline-kafka round ${round} ${which}: ${thousands(settings.records / seconds)} records/s`);
+      let elapsed: number;
+      if (which === 'bare') elapsed = await bareSeconds(kafka, topic);
+      else if (which === 'emulator') elapsed = (await emulatorSeconds(bootstrap, topic)).seconds;
+      else {
+        const run = await emulatorSeconds(bootstrap, avroTopic, decode);
+        registryBatches += run.batches;
+        elapsed = run.seconds;
+      }
+      seconds[which].push(elapsed);
+      say(`offline-kafka round ${round} ${which}: ${thousands(settings.records / elapsed)} records/s`);
     }
   }
+  const registryRequests = deserializer.registry.requests - requestsBefore;
+  const emulator = seconds.emulator;
+  const bare = seconds.bare;
   const latencyTopic = await createTopic('offline.latency', 1);
   say(`offline-kafka: latency, ${settings.latencySamples} single-record produces`);
   const samples = await latencies(kafka, bootstrap, latencyTopic);
-  const rate = (seconds: number[]) => settings.records / median(seconds);
+  const rate = (samples: number[]) => settings.records / median(samples);
   const ratio = rate(emulator) / rate(bare);
+  const registryRatio = rate(seconds.registry) / rate(emulator);
+  const perBatch = registryRequests / Math.max(1, registryBatches);
   const p50 = percentile(samples, 50);
   const p99 = percentile(samples, 99);
   return [
@@ -227,6 +308,26 @@ async function measure(
           '**ratio emulator/bare**',
           `**${fixed(ratio, 2)}**`,
           `target >= 0.80: ${ratio >= 0.8 ? 'met' : 'NOT met'}`,
+        ],
+      ],
+    ),
+    '',
+    `With a schema registry (eventRecordFormat JSON, VALUE): the same values in Avro (${avroBytes} bytes each, header included) decoded through the local registry (in memory) to JSON text, against the plain JSON records above, in the same alternating rounds:`,
+    '',
+    table(
+      ['', 'records/s', 'seconds per round'],
+      [
+        [
+          'emulator, JSON format (Avro via registry) -> no-op function',
+          thousands(rate(seconds.registry)),
+          seconds.registry.map((s) => fixed(s, 2)).join(', '),
+        ],
+        ['emulator, plain records', thousands(rate(emulator)), emulator.map((s) => fixed(s, 2)).join(', ')],
+        ['**ratio JSON format/plain**', `**${fixed(registryRatio, 2)}**`, ''],
+        [
+          'registry requests per batch once warm',
+          `${fixed(perBatch, 3)} (${registryRequests} in ${registryBatches} batches)`,
+          `target 0: ${registryRequests === 0 ? 'met' : 'NOT met'}`,
         ],
       ],
     ),
