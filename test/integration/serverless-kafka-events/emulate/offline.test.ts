@@ -1,14 +1,19 @@
 /**
  * End to end through a real `serverless offline start` with the plugin loaded (fixture/serverless.yml):
- * both event types, the function's environment, filters, retries into a Kafka destination, fail-fast on
- * a missing topic, and a process killed with SIGKILL while records flow.
+ * both event types, the function's environment, filters, retries into a Kafka destination, a mapping
+ * decoding through the local schema registry, fail-fast on a missing topic, and a process killed with
+ * SIGKILL while records flow.
  */
 import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, inject, it, vi } from 'vitest';
 import { repositoryRoot } from '../../../../infra/kafka/broker.js';
+import { loadSchemaRegistryConfig } from '../../../../src/shared/schema/config.js';
+import { schemaSerializerFor } from '../../../../src/shared/schema/serializer.js';
 import { createTestTopic, uniqueName } from '../../../support/kafka.js';
 import { readWithKafkaPython } from '../../../support/peers.js';
+import { ORDER_AVRO, registerSchema } from '../../../support/schemas.js';
+import { startTestRegistry } from '../../schema-registry/harness.js';
 import { WAIT } from './harness.js';
 import { type FixtureOffline, startFixture } from './offline-process.js';
 import { produce, values } from './produce.js';
@@ -50,6 +55,7 @@ async function fixtureEnv(overrides: NodeJS.ProcessEnv = {}) {
     SOURCE_TOPIC: await createTestTopic(bootstrap, 'okafka-e2e-source', { partitions: 3 }),
     SELF_TOPIC: await createTestTopic(bootstrap, 'okafka-e2e-self'),
     DLQ_TOPIC: await createTestTopic(bootstrap, 'okafka-e2e-dlq'),
+    ORDERS_TOPIC: await createTestTopic(bootstrap, 'okafka-e2e-orders'),
     SELF_GROUP: uniqueName('self-group'),
     ...overrides,
   };
@@ -106,6 +112,39 @@ describe('offline Kafka plugin in serverless offline', () => {
       /offline-kafka: λ recorder \S+-\d\[\d+(\.\.\d+)?\] \d+ record\(s\) [\d.]+ ms: ok/,
     );
     expect(offline.tail()).toContain('enabled: false, not polling never.polled');
+  });
+
+  it('decodes Avro values through the local registry for a mapping with a schemaRegistryConfig (JSON format)', async () => {
+    // Prepare
+    const registry = await startTestRegistry(bootstrap);
+    await registerSchema(registry.url, 'orders-e2e-value', ORDER_AVRO);
+    const encode = await schemaSerializerFor(
+      loadSchemaRegistryConfig({ SCHEMA_REGISTRY_URL: registry.url }),
+    ).encoder({ format: 'avro', selector: { subject: 'orders-e2e-value', version: 'latest' } });
+    const env = await fixtureEnv({ SCHEMA_REGISTRY_URL: registry.url });
+    await start(env);
+
+    // Act
+    await produce(bootstrap, env.ORDERS_TOPIC, [
+      { value: encode({ id: 'o-1', cents: 1250 }) },
+      { value: Buffer.from('not framed') },
+      { value: encode({ id: 'o-2', cents: 99 }) },
+    ]);
+
+    // Assess
+    const orders = await vi.waitFor(async () => {
+      const all = (await lines(env.RECORD_FILE)).filter((line) => line.marker === 'orders');
+      expect(all).toHaveLength(2);
+      return all;
+    }, WAIT);
+    expect(orders.map((line) => JSON.parse(line.value ?? ''))).toEqual([
+      { id: 'o-1', cents: 1250 },
+      { id: 'o-2', cents: 99 },
+    ]);
+    const [refused] = await readWithKafkaPython(bootstrap, env.DLQ_TOPIC, 1);
+    const document = JSON.parse(Buffer.from(refused?.value ?? '', 'base64').toString());
+    expect(document.requestContext.condition).toBe('DESERIALIZATION_ERROR');
+    expect(document.KafkaBatchInfo.recordInfo.offset).toBe('1');
   });
 
   it('fails fast, naming the topic, when a source topic is missing', async () => {
