@@ -159,6 +159,24 @@ export const t = {
     ({ fields }) as unknown as Struct<{ [K in keyof F]: F[K] extends Field<infer T> ? T : never }>,
 };
 
+type Fields = Record<string, Field<unknown>>;
+type FieldValues<F extends Fields> = { [K in keyof F]: F[K] extends Field<infer T> ? T : never };
+
+/**
+ * Kafka's usual nesting of per-partition data: an array of topics, each a name and an array of partitions
+ * with `partition`'s fields. Most APIs call the two fields `name` and `partitions`; `names` gives an API's
+ * own (Fetch's `topic`, which exists in v0-12 only; Produce's `partitionData`).
+ */
+export function topicPartitions<F extends Fields, N extends string = 'name', P extends string = 'partitions'>(
+  partition: F,
+  names: { topic?: N; topicVersions?: string; partitions?: P } = {},
+): Field<({ [K in N]: string } & { [K in P]: FieldValues<F>[] })[]> {
+  const { topic = 'name', topicVersions = '0+', partitions = 'partitions' } = names;
+  return t.array(
+    t.struct({ [topic]: t.string(topicVersions), [partitions]: t.array(t.struct(partition)) }),
+  ) as Field<never>;
+}
+
 type Decode = (reader: Reader) => unknown;
 type Encode = (writer: Writer, value: unknown) => void;
 
