@@ -3,18 +3,11 @@
  * like Kafka's and CreateTopics/AlterConfigs refuse what Kafka refuses. Those the broker acts on are marked
  * `applied`; the others are accepted, stored and reported but change nothing here (docs/broker.md).
  */
+import { CONFIG_SOURCE } from '../shared/kafka/config-source.js';
 import { ErrorCode, KafkaError } from './protocol/errors.js';
 
 /** DescribeConfigs ConfigType (v3+). */
 export const ConfigType = { BOOLEAN: 1, STRING: 2, INT: 3, SHORT: 4, LONG: 5, DOUBLE: 6, LIST: 7 } as const;
-/** DescribeConfigs ConfigSource (v1+). */
-export const ConfigSource = {
-  TOPIC_CONFIG: 1,
-  DYNAMIC_BROKER_CONFIG: 2,
-  DYNAMIC_DEFAULT_BROKER_CONFIG: 3,
-  STATIC_BROKER_CONFIG: 4,
-  DEFAULT_CONFIG: 5,
-} as const;
 
 const LONG_MAX = '9223372036854775807';
 
@@ -194,7 +187,7 @@ export const TOPIC_CONFIGS: Readonly<Record<string, ConfigDefinition>> = {
     '1',
     'min.insync.replicas',
     'replicas that must acknowledge acks=all',
-    { min: 1, defaultSource: ConfigSource.DYNAMIC_DEFAULT_BROKER_CONFIG },
+    { min: 1, defaultSource: CONFIG_SOURCE.DYNAMIC_DEFAULT_BROKER_CONFIG },
   ),
   preallocate: def(ConfigType.BOOLEAN, 'false', 'log.preallocate', 'preallocate segment files'),
   'remote.log.copy.disable': def(ConfigType.BOOLEAN, 'false', 'remote.log.copy.disable', 'tiered storage'),

@@ -81,6 +81,16 @@ function integer(query: URLSearchParams, name: string, fallback: number): number
   return value;
 }
 
+/** The query parameters GET /schemas and GET /subjects share: a subject prefix, deleted ones too, a page. */
+function listing(query: URLSearchParams) {
+  return {
+    subjectPrefix: query.get('subjectPrefix') ?? '',
+    deleted: flag(query, 'deleted'),
+    offset: integer(query, 'offset', 0),
+    limit: integer(query, 'limit', -1),
+  };
+}
+
 function parseBody<T extends z.ZodType>(schema: T, body: unknown): z.output<T> {
   if (body === undefined || body === null) throw new HttpError(422, 'Request body is missing');
   const result = schema.safeParse(body);
@@ -138,20 +148,41 @@ async function schemaBody(request: Request) {
 }
 
 const SEGMENT = '([^/]+)';
-const routes: [string, RegExp, Handler][] = [
+type Route = [method: string, path: RegExp, handler: Handler];
+
+/**
+ * A subject's own setting (`/config/{subject}`, `/mode/{subject}`): read it (the global one instead when it has
+ * none and `?defaultToGlobal=true`), replace it, delete it.
+ */
+function subjectSettingRoutes(
+  setting: 'config' | 'mode',
+  operations: {
+    get: (registry: SchemaRegistry, subject: string, defaultToGlobal: boolean) => unknown;
+    update: (registry: SchemaRegistry, subject: string, request: Request) => unknown;
+    remove: (registry: SchemaRegistry, subject: string) => unknown;
+  },
+): Route[] {
+  const path = new RegExp(`^/${setting}/${SEGMENT}$`);
+  return [
+    [
+      'GET',
+      path,
+      (registry, request) =>
+        operations.get(registry, subjectOf(request), flag(request.query, 'defaultToGlobal')),
+    ],
+    ['PUT', path, (registry, request) => operations.update(registry, subjectOf(request), request)],
+    ['DELETE', path, (registry, request) => operations.remove(registry, subjectOf(request))],
+  ];
+}
+
+const routes: Route[] = [
   ['GET', /^\/$/, () => ({})],
   ['GET', /^\/schemas\/types$/, () => [...SCHEMA_TYPES].reverse()],
   [
     'GET',
     /^\/schemas$/,
     (registry, { query }) =>
-      registry.listSchemas({
-        subjectPrefix: query.get('subjectPrefix') ?? '',
-        deleted: flag(query, 'deleted'),
-        latestOnly: flag(query, 'latestOnly'),
-        offset: integer(query, 'offset', 0),
-        limit: integer(query, 'limit', -1),
-      }),
+      registry.listSchemas({ ...listing(query), latestOnly: flag(query, 'latestOnly') }),
   ],
   [
     'GET',
@@ -193,13 +224,7 @@ const routes: [string, RegExp, Handler][] = [
     'GET',
     /^\/subjects$/,
     (registry, { query }) =>
-      registry.listSubjects({
-        subjectPrefix: query.get('subjectPrefix') ?? '',
-        deleted: flag(query, 'deleted'),
-        deletedOnly: flag(query, 'deletedOnly'),
-        offset: integer(query, 'offset', 0),
-        limit: integer(query, 'limit', -1),
-      }),
+      registry.listSubjects({ ...listing(query), deletedOnly: flag(query, 'deletedOnly') }),
   ],
   [
     'POST',
@@ -305,38 +330,18 @@ const routes: [string, RegExp, Handler][] = [
   ['GET', /^\/config$/, (registry, { query }) => registry.getConfig(null, flag(query, 'defaultToGlobal'))],
   ['PUT', /^\/config$/, (registry, request) => configUpdate(registry, null, request)],
   ['DELETE', /^\/config$/, (registry) => registry.deleteConfig(null)],
-  [
-    'GET',
-    new RegExp(`^/config/${SEGMENT}$`),
-    (registry, request) => registry.getConfig(subjectOf(request), flag(request.query, 'defaultToGlobal')),
-  ],
-  [
-    'PUT',
-    new RegExp(`^/config/${SEGMENT}$`),
-    (registry, request) => configUpdate(registry, subjectOf(request), request),
-  ],
-  [
-    'DELETE',
-    new RegExp(`^/config/${SEGMENT}$`),
-    (registry, request) => registry.deleteConfig(subjectOf(request)),
-  ],
+  ...subjectSettingRoutes('config', {
+    get: (registry, subject, defaultToGlobal) => registry.getConfig(subject, defaultToGlobal),
+    update: configUpdate,
+    remove: (registry, subject) => registry.deleteConfig(subject),
+  }),
   ['GET', /^\/mode$/, (registry) => registry.getMode(null, true)],
   ['PUT', /^\/mode$/, (registry, request) => modeUpdate(registry, null, request)],
-  [
-    'GET',
-    new RegExp(`^/mode/${SEGMENT}$`),
-    (registry, request) => registry.getMode(subjectOf(request), flag(request.query, 'defaultToGlobal')),
-  ],
-  [
-    'PUT',
-    new RegExp(`^/mode/${SEGMENT}$`),
-    (registry, request) => modeUpdate(registry, subjectOf(request), request),
-  ],
-  [
-    'DELETE',
-    new RegExp(`^/mode/${SEGMENT}$`),
-    (registry, request) => registry.deleteMode(subjectOf(request)),
-  ],
+  ...subjectSettingRoutes('mode', {
+    get: (registry, subject, defaultToGlobal) => registry.getMode(subject, defaultToGlobal),
+    update: modeUpdate,
+    remove: (registry, subject) => registry.deleteMode(subject),
+  }),
   ['GET', /^\/contexts$/, () => ['.']],
 ];
 

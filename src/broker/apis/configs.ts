@@ -3,8 +3,9 @@
  * its source), and a read-only description of the broker's own settings.
  */
 
+import { CONFIG_SOURCE } from '../../shared/kafka/config-source.js';
 import type { Broker } from '../broker.js';
-import { ConfigSource, ConfigType, TOPIC_CONFIGS, validateTopicConfig } from '../configs.js';
+import { ConfigType, TOPIC_CONFIGS, validateTopicConfig } from '../configs.js';
 import { ErrorCode, KafkaError } from '../protocol/errors.js';
 import { AlterConfigs, DescribeConfigs, IncrementalAlterConfigs } from '../protocol/messages/configs.js';
 import { handler } from './handler.js';
@@ -35,7 +36,7 @@ export function describeTopicConfigs(
     .filter(([name]) => keys === null || keys.length === 0 || keys.includes(name))
     .map(([name, definition]) => {
       const override = overrides[name];
-      const defaultSource = definition.defaultSource ?? ConfigSource.DEFAULT_CONFIG;
+      const defaultSource = definition.defaultSource ?? CONFIG_SOURCE.DEFAULT_CONFIG;
       const defaultSynonym = {
         name: definition.brokerName,
         value: definition.default,
@@ -45,14 +46,14 @@ export function describeTopicConfigs(
         name,
         value: override ?? definition.default,
         readOnly: false,
-        isDefault: override === undefined && defaultSource === ConfigSource.DEFAULT_CONFIG,
-        configSource: override === undefined ? defaultSource : ConfigSource.TOPIC_CONFIG,
+        isDefault: override === undefined && defaultSource === CONFIG_SOURCE.DEFAULT_CONFIG,
+        configSource: override === undefined ? defaultSource : CONFIG_SOURCE.TOPIC_CONFIG,
         isSensitive: false,
         synonyms: synonyms
           ? [
               ...(override === undefined
                 ? []
-                : [{ name, value: override, source: ConfigSource.TOPIC_CONFIG }]),
+                : [{ name, value: override, source: CONFIG_SOURCE.TOPIC_CONFIG }]),
               defaultSynonym,
             ]
           : [],
@@ -128,10 +129,10 @@ export const describeConfigs = handler(DescribeConfigs, (request, { broker }) =>
           value,
           readOnly: true,
           isDefault: false,
-          configSource: ConfigSource.STATIC_BROKER_CONFIG,
+          configSource: CONFIG_SOURCE.STATIC_BROKER_CONFIG,
           isSensitive: false,
           synonyms: request.includeSynonyms
-            ? [{ name, value, source: ConfigSource.STATIC_BROKER_CONFIG }]
+            ? [{ name, value, source: CONFIG_SOURCE.STATIC_BROKER_CONFIG }]
             : [],
           configType: type,
           documentation: null,

@@ -1,5 +1,6 @@
 /** What every API module exports: its wire definition and the function that answers it. */
 import type { Broker } from '../broker.js';
+import type { PartitionLog } from '../log/partition.js';
 import type { Api } from '../protocol/schema.js';
 
 export interface RequestContext {
@@ -25,4 +26,24 @@ export function handler<Req extends Record<string, unknown>, Res extends Record<
   ) => Partial<Res> | undefined | Promise<Partial<Res> | undefined>,
 ): Handler {
   return { api, handle } as unknown as Handler;
+}
+
+/**
+ * Answers a request about topics' partitions partition by partition, in the request's order; `answer` gets
+ * each partition's log, undefined when the topic or the partition does not exist.
+ */
+export function answerPartitions<P extends { partitionIndex: number }, A>(
+  broker: Broker,
+  topics: readonly { name: string; partitions: readonly P[] }[],
+  answer: (partition: P, log: PartitionLog | undefined) => A,
+): { name: string; partitions: A[] }[] {
+  return topics.map(({ name, partitions }) => {
+    const topic = broker.topics.get(name);
+    return {
+      name,
+      partitions: partitions.map((partition) =>
+        answer(partition, topic?.partitions[partition.partitionIndex]),
+      ),
+    };
+  });
 }

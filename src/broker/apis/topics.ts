@@ -2,7 +2,7 @@
 import { ErrorCode, KafkaError } from '../protocol/errors.js';
 import { CreatePartitions, CreateTopics, DeleteRecords, DeleteTopics } from '../protocol/messages/topics.js';
 import { describeTopicConfigs } from './configs.js';
-import { handler, type RequestContext } from './handler.js';
+import { answerPartitions, handler, type RequestContext } from './handler.js';
 
 const NO_TOPIC_ID = '00000000000000000000000000000000';
 
@@ -168,16 +168,12 @@ export const createPartitions = handler(CreatePartitions, (request, { broker }) 
 
 export const deleteRecords = handler(DeleteRecords, (request, { broker }) => ({
   throttleTimeMs: 0,
-  topics: request.topics.map(({ name, partitions }) => ({
-    name,
-    partitions: partitions.map(({ partitionIndex, offset }) => {
-      const log = broker.topics.get(name)?.partitions[partitionIndex];
-      if (!log) return { partitionIndex, lowWatermark: -1, errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION };
-      const target = offset === -1 ? log.highWatermark : offset;
-      if (target < 0 || target > log.highWatermark) {
-        return { partitionIndex, lowWatermark: -1, errorCode: ErrorCode.OFFSET_OUT_OF_RANGE };
-      }
-      return { partitionIndex, lowWatermark: log.deleteRecordsBefore(target), errorCode: ErrorCode.NONE };
-    }),
-  })),
+  topics: answerPartitions(broker, request.topics, ({ partitionIndex, offset }, log) => {
+    if (!log) return { partitionIndex, lowWatermark: -1, errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION };
+    const target = offset === -1 ? log.highWatermark : offset;
+    if (target < 0 || target > log.highWatermark) {
+      return { partitionIndex, lowWatermark: -1, errorCode: ErrorCode.OFFSET_OUT_OF_RANGE };
+    }
+    return { partitionIndex, lowWatermark: log.deleteRecordsBefore(target), errorCode: ErrorCode.NONE };
+  }),
 }));

@@ -111,53 +111,50 @@ export class Reader {
     return this.raw(16).toString('hex');
   }
 
-  private text(length: number): string {
-    const at = this.take(length);
-    return this.buffer.toString('utf8', at, at + length);
+  /**
+   * The body of a string or bytes field: its length is `prefix` (int16 for strings, int32 for bytes), or when
+   * `compact` (KIP-482) an unsigned varint of length + 1; a negative length is null.
+   */
+  private sized(prefix: 'int16' | 'int32', compact: boolean): Buffer | null {
+    const length = compact ? this.uvarint() - 1 : this[prefix]();
+    return length < 0 ? null : this.raw(length);
+  }
+
+  private required<T>(value: T | null, type: string): T {
+    if (value === null) throw new ProtocolError(`null ${type} where a value is required`);
+    return value;
   }
 
   string(): string {
-    const length = this.int16();
-    if (length < 0) throw new ProtocolError('null string where a string is required');
-    return this.text(length);
+    return this.required(this.nullableString(), 'string');
   }
 
   nullableString(): string | null {
-    const length = this.int16();
-    return length < 0 ? null : this.text(length);
+    return this.sized('int16', false)?.toString('utf8') ?? null;
   }
 
   compactString(): string {
-    const length = this.uvarint() - 1;
-    if (length < 0) throw new ProtocolError('null string where a string is required');
-    return this.text(length);
+    return this.required(this.compactNullableString(), 'string');
   }
 
   compactNullableString(): string | null {
-    const length = this.uvarint() - 1;
-    return length < 0 ? null : this.text(length);
+    return this.sized('int16', true)?.toString('utf8') ?? null;
   }
 
   bytes(): Buffer {
-    const length = this.int32();
-    if (length < 0) throw new ProtocolError('null bytes where bytes are required');
-    return this.raw(length);
+    return this.required(this.nullableBytes(), 'bytes');
   }
 
   nullableBytes(): Buffer | null {
-    const length = this.int32();
-    return length < 0 ? null : this.raw(length);
+    return this.sized('int32', false);
   }
 
   compactBytes(): Buffer {
-    const length = this.uvarint() - 1;
-    if (length < 0) throw new ProtocolError('null bytes where bytes are required');
-    return this.raw(length);
+    return this.required(this.compactNullableBytes(), 'bytes');
   }
 
   compactNullableBytes(): Buffer | null {
-    const length = this.uvarint() - 1;
-    return length < 0 ? null : this.raw(length);
+    return this.sized('int32', true);
   }
 
   /** Skips a tagged-field section (KIP-482); this broker reads no tagged field. */
@@ -190,39 +187,40 @@ export class Writer {
     return at;
   }
 
+  /** Writes a fixed-width number with one of Buffer's writers, after making room for its `bytes`. */
+  private fixed(
+    bytes: number,
+    write: (this: Buffer, value: number, offset: number) => number,
+    value: number,
+  ): this {
+    const at = this.reserve(bytes);
+    write.call(this.buffer, value, at);
+    return this;
+  }
+
   /** The bytes written so far (a view, not a copy). */
   result(): Buffer {
     return this.buffer.subarray(0, this.offset);
   }
 
   int8(value: number): this {
-    const at = this.reserve(1);
-    this.buffer.writeInt8(value, at);
-    return this;
+    return this.fixed(1, Buffer.prototype.writeInt8, value);
   }
 
   int16(value: number): this {
-    const at = this.reserve(2);
-    this.buffer.writeInt16BE(value, at);
-    return this;
+    return this.fixed(2, Buffer.prototype.writeInt16BE, value);
   }
 
   uint16(value: number): this {
-    const at = this.reserve(2);
-    this.buffer.writeUInt16BE(value, at);
-    return this;
+    return this.fixed(2, Buffer.prototype.writeUInt16BE, value);
   }
 
   int32(value: number): this {
-    const at = this.reserve(4);
-    this.buffer.writeInt32BE(value, at);
-    return this;
+    return this.fixed(4, Buffer.prototype.writeInt32BE, value);
   }
 
   uint32(value: number): this {
-    const at = this.reserve(4);
-    this.buffer.writeUInt32BE(value, at);
-    return this;
+    return this.fixed(4, Buffer.prototype.writeUInt32BE, value);
   }
 
   /** Writes an int32 at an earlier position (a length or CRC filled in afterwards). */
@@ -252,9 +250,7 @@ export class Writer {
   }
 
   float64(value: number): this {
-    const at = this.reserve(8);
-    this.buffer.writeDoubleBE(value, at);
-    return this;
+    return this.fixed(8, Buffer.prototype.writeDoubleBE, value);
   }
 
   bool(value: boolean): this {

@@ -159,6 +159,24 @@ export const t = {
     ({ fields }) as unknown as Struct<{ [K in keyof F]: F[K] extends Field<infer T> ? T : never }>,
 };
 
+type Fields = Record<string, Field<unknown>>;
+type FieldValues<F extends Fields> = { [K in keyof F]: F[K] extends Field<infer T> ? T : never };
+
+/**
+ * Kafka's usual nesting of per-partition data: an array of topics, each a name and an array of partitions
+ * with `partition`'s fields. Most APIs call the two fields `name` and `partitions`; `names` gives an API's
+ * own (Fetch's `topic`, which exists in v0-12 only; Produce's `partitionData`).
+ */
+export function topicPartitions<F extends Fields, N extends string = 'name', P extends string = 'partitions'>(
+  partition: F,
+  names: { topic?: N; topicVersions?: string; partitions?: P } = {},
+): Field<({ [K in N]: string } & { [K in P]: FieldValues<F>[] })[]> {
+  const { topic = 'name', topicVersions = '0+', partitions = 'partitions' } = names;
+  return t.array(
+    t.struct({ [topic]: t.string(topicVersions), [partitions]: t.array(t.struct(partition)) }),
+  ) as Field<never>;
+}
+
 type Decode = (reader: Reader) => unknown;
 type Encode = (writer: Writer, value: unknown) => void;
 
@@ -354,17 +372,21 @@ export function api<Req extends Record<string, unknown>, Res extends Record<stri
   return definition;
 }
 
+/** The reader and writer of `definition`'s request or response at `version`. */
+function codecOf(
+  definition: Api<Record<string, unknown>, Record<string, unknown>>,
+  side: 'request' | 'response',
+  version: number,
+): Compiled {
+  return compile(definition[side], version, version >= definition.firstFlexible);
+}
+
 export function decodeRequest<Req extends Record<string, unknown>>(
   definition: Api<Req, Record<string, unknown>>,
   version: number,
   reader: Reader,
 ): Req {
-  const { decode } = compile(
-    definition.request as Struct<Record<string, unknown>>,
-    version,
-    version >= definition.firstFlexible,
-  );
-  return decode(reader) as Req;
+  return codecOf(definition, 'request', version).decode(reader) as Req;
 }
 
 export function encodeResponse<Res extends Record<string, unknown>>(
@@ -374,12 +396,7 @@ export function encodeResponse<Res extends Record<string, unknown>>(
   // Fields absent from `version` may be left out; missing ones are written as their defaults.
   value: Partial<Res>,
 ): void {
-  const { encode } = compile(
-    definition.response as Struct<Record<string, unknown>>,
-    version,
-    version >= definition.firstFlexible,
-  );
-  encode(writer, value);
+  codecOf(definition, 'response', version).encode(writer, value);
 }
 
 /** Encodes a request (tests and tools that play a client). */
@@ -389,12 +406,7 @@ export function encodeRequest<Req extends Record<string, unknown>>(
   writer: Writer,
   value: Req,
 ): void {
-  const { encode } = compile(
-    definition.request as Struct<Record<string, unknown>>,
-    version,
-    version >= definition.firstFlexible,
-  );
-  encode(writer, value);
+  codecOf(definition, 'request', version).encode(writer, value);
 }
 
 /** Decodes a response (tests and tools that play a client). */
@@ -403,10 +415,5 @@ export function decodeResponse<Res extends Record<string, unknown>>(
   version: number,
   reader: Reader,
 ): Res {
-  const { decode } = compile(
-    definition.response as Struct<Record<string, unknown>>,
-    version,
-    version >= definition.firstFlexible,
-  );
-  return decode(reader) as Res;
+  return codecOf(definition, 'response', version).decode(reader) as Res;
 }

@@ -41,33 +41,21 @@ export interface BatchHeader {
 /** Reads a batch header at `at`; the caller checks that `size` bytes are there. */
 export function readBatchHeader(buffer: Buffer, at = 0): BatchHeader {
   const r = new Reader(buffer, at);
-  const baseOffset = r.int64();
-  const batchLength = r.int32();
-  const partitionLeaderEpoch = r.int32();
-  const magic = r.int8();
-  const crc = r.uint32();
-  const attributes = r.int16();
-  const lastOffsetDelta = r.int32();
-  const baseTimestamp = r.int64();
-  const maxTimestamp = r.int64();
-  const producerId = r.int64();
-  const producerEpoch = r.int16();
-  const baseSequence = r.int32();
-  const recordsCount = r.int32();
+  // Property initializers run in order: this literal reads the header front to back, in wire order.
   return {
-    baseOffset,
-    size: batchLength + LOG_OVERHEAD,
-    partitionLeaderEpoch,
-    magic,
-    crc,
-    attributes,
-    lastOffsetDelta,
-    baseTimestamp,
-    maxTimestamp,
-    producerId,
-    producerEpoch,
-    baseSequence,
-    recordsCount,
+    baseOffset: r.int64(),
+    size: r.int32() + LOG_OVERHEAD,
+    partitionLeaderEpoch: r.int32(),
+    magic: r.int8(),
+    crc: r.uint32(),
+    attributes: r.int16(),
+    lastOffsetDelta: r.int32(),
+    baseTimestamp: r.int64(),
+    maxTimestamp: r.int64(),
+    producerId: r.int64(),
+    producerEpoch: r.int16(),
+    baseSequence: r.int32(),
+    recordsCount: r.int32(),
   };
 }
 

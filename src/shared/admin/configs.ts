@@ -4,17 +4,8 @@
  */
 import { ConfigNotReadableError } from '../errors.js';
 import type { ConfigDescription } from '../kafka/admin.js';
+import { CONFIG_SOURCE } from '../kafka/config-source.js';
 import type { ConfigEntry, PatchConfigsRequest } from './schema.js';
-
-/** Kafka's ConfigSource (DescribeConfigs v1+): https://kafka.apache.org/protocol#The_Messages_DescribeConfigs */
-export const CONFIG_SOURCE = {
-  UNKNOWN: 0,
-  TOPIC_CONFIG: 1,
-  DYNAMIC_BROKER_CONFIG: 2,
-  DYNAMIC_DEFAULT_BROKER_CONFIG: 3,
-  STATIC_BROKER_CONFIG: 4,
-  DEFAULT_CONFIG: 5,
-} as const;
 
 /** Where a config's value comes from, from Kafka's ConfigSource: set on the topic, the brokers', or Kafka's default. */
 export function sourceOf(

@@ -50,24 +50,32 @@ const body = <T extends z.ZodType>(schema: T) => ({
 const topicParams = z.object({ topic: TopicName });
 const groupParams = z.object({ group: GroupId });
 const noContent = (description: string) => ({ description });
-const writeErrors = [400, 413, 415];
 
 type Responses = Record<number, ReturnType<typeof json> | ReturnType<typeof noContent>>;
 
-/** One operation of the admin tag: its id, summary, answers, the error statuses it adds, its request. */
+/**
+ * One operation of the admin tag: its id, summary, answers, request, and the error statuses its own rules add
+ * (403, 409). The statuses its request implies are added here: 400 for any input (path parameter, query or
+ * body), 404 for a path parameter naming what does not exist, 413 and 415 for a JSON body.
+ */
 function operation(
   operationId: string,
   summary: string,
   answers: Responses,
-  errorStatuses: number[],
   request?: RouteConfig['request'],
+  ruleStatuses: number[] = [],
 ): Omit<RouteConfig, 'method' | 'path'> {
+  const implied = [
+    ...(request ? [400] : []),
+    ...(request?.params ? [404] : []),
+    ...(request?.body ? [413, 415] : []),
+  ];
   return {
     operationId,
     summary,
     tags: ['admin'],
     ...(request ? { request } : {}),
-    responses: { ...answers, ...errors(...errorStatuses) },
+    responses: { ...answers, ...errors(...implied, ...ruleStatuses) },
   };
 }
 
@@ -79,17 +87,13 @@ export function registerAdminRoutes(
   const topic = { params: topicParams };
   const group = { params: groupParams };
   const operations: Record<AdminRoute, Omit<RouteConfig, 'method' | 'path'>> = {
-    'GET /v1/cluster': operation(
-      'describeCluster',
-      'Cluster id, controller and brokers',
-      { 200: json(ClusterResponse, 'The cluster') },
-      [],
-    ),
+    'GET /v1/cluster': operation('describeCluster', 'Cluster id, controller and brokers', {
+      200: json(ClusterResponse, 'The cluster'),
+    }),
     'GET /v1/topics': operation(
       'listTopics',
       'Topics with partition count and replication factor',
       { 200: json(TopicListResponse, 'Topics, by name') },
-      [400],
       { query: IncludeInternalQuery },
     ),
     'POST /v1/topics': operation(
@@ -99,70 +103,66 @@ export function registerAdminRoutes(
         201: json(TopicDetail, 'Created'),
         200: json(ValidatedTopic, 'validateOnly: the broker accepted it; nothing was created'),
       },
-      [...writeErrors, 403, 409],
       body(CreateTopicRequest),
+      [403, 409],
     ),
     'GET /v1/topics/{topic}': operation(
       'describeTopic',
       'Partitions (leader, replicas, ISR, offsets) and configs of a topic',
       { 200: json(TopicDetail, 'The topic') },
-      [400, 404],
       topic,
     ),
     'DELETE /v1/topics/{topic}': operation(
       'deleteTopic',
       'Delete a topic (when the stage allows it)',
       { 204: noContent('Deleted') },
-      [400, 403, 404],
       topic,
+      [403],
     ),
     'POST /v1/topics/{topic}/partitions': operation(
       'addPartitions',
       'Grow the partition count',
       { 200: json(TopicSummary, 'The new partition count') },
-      [...writeErrors, 403, 404],
       { ...topic, ...body(AddPartitionsRequest) },
+      [403],
     ),
     'GET /v1/topics/{topic}/configs': operation(
       'describeTopicConfigs',
       'Every config of a topic and where its value comes from',
       { 200: json(TopicConfigsResponse, 'The configs, by name') },
-      [400, 404],
       topic,
     ),
     'PATCH /v1/topics/{topic}/configs': operation(
       'patchTopicConfigs',
       'Set and delete config overrides; overrides not named keep their values',
       { 200: json(TopicConfigsResponse, 'The configs after the change') },
-      [...writeErrors, 403, 404, 409],
       { ...topic, ...body(PatchConfigsRequest) },
+      [403, 409],
     ),
     'GET /v1/consumer-groups': operation(
       'listConsumerGroups',
       'Consumer groups with state, protocol type and member count',
       { 200: json(GroupListResponse, 'Groups, by id') },
-      [],
     ),
     'GET /v1/consumer-groups/{group}': operation(
       'describeConsumerGroup',
       'Members and their assignments, committed offsets and lag',
       { 200: json(GroupDetail, 'The group') },
-      [400, 404],
       group,
     ),
     'POST /v1/consumer-groups/{group}/offsets': operation(
       'resetConsumerGroupOffsets',
       "Set a group's committed offsets on a topic (the group must have no active members)",
       { 200: json(ResetOffsetsResponse, 'The committed offsets') },
-      [...writeErrors, 404, 409],
       { ...group, ...body(ResetOffsetsRequest) },
+      [409],
     ),
     'DELETE /v1/consumer-groups/{group}': operation(
       'deleteConsumerGroup',
       'Delete a consumer group with no active members',
       { 204: noContent('Deleted') },
-      [400, 404, 409],
       group,
+      [409],
     ),
   };
   for (const [route, spec] of Object.entries(operations)) registerRoute(routes, route as AdminRoute, spec);

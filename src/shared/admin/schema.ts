@@ -149,11 +149,12 @@ export const ClusterResponse = z
   })
   .meta({ id: 'ClusterResponse' });
 
+/** What a topic is made of: its name, partition count and replication factor. */
+const topicShape = { name: z.string(), partitions: z.int(), replicationFactor: z.int() };
+
 export const TopicSummary = z
   .object({
-    name: z.string(),
-    partitions: z.int(),
-    replicationFactor: z.int(),
+    ...topicShape,
     internal: z.boolean().meta({ description: 'A Kafka-internal topic (name starts with "__")' }),
   })
   .meta({ id: 'TopicSummary' });
@@ -203,9 +204,7 @@ export const TopicDetail = z
 
 export const ValidatedTopic = z
   .object({
-    name: z.string(),
-    partitions: z.int(),
-    replicationFactor: z.int(),
+    ...topicShape,
     configs: ConfigValues,
     validateOnly: z.literal(true),
   })

@@ -18,29 +18,19 @@ import {
   toJson,
 } from '@bufbuild/protobuf';
 import { protoCamelCase } from '@bufbuild/protobuf/reflect';
-import {
-  type DescriptorProto,
-  FileDescriptorProtoSchema,
-  file_google_protobuf_any,
-  file_google_protobuf_duration,
-  file_google_protobuf_empty,
-  file_google_protobuf_field_mask,
-  file_google_protobuf_struct,
-  file_google_protobuf_timestamp,
-  file_google_protobuf_wrappers,
-} from '@bufbuild/protobuf/wkt';
+import * as wkt from '@bufbuild/protobuf/wkt';
 import { type FieldIssue, SchemaCompileError, SchemaValueError } from './codec.js';
 
 /** The well-known types a schema may import without a reference, as Confluent's registry provides them. */
 const WELL_KNOWN: Record<string, DescFile> = Object.fromEntries(
   [
-    file_google_protobuf_any,
-    file_google_protobuf_duration,
-    file_google_protobuf_empty,
-    file_google_protobuf_field_mask,
-    file_google_protobuf_struct,
-    file_google_protobuf_timestamp,
-    file_google_protobuf_wrappers,
+    wkt.file_google_protobuf_any,
+    wkt.file_google_protobuf_duration,
+    wkt.file_google_protobuf_empty,
+    wkt.file_google_protobuf_field_mask,
+    wkt.file_google_protobuf_struct,
+    wkt.file_google_protobuf_timestamp,
+    wkt.file_google_protobuf_wrappers,
   ].map((file) => [`${file.name}.proto`, file]),
 );
 
@@ -61,7 +51,7 @@ export interface SerializedFile {
  * Sets each field's json_name where it is absent, as protoc would: bufbuild reads an absent one as the
  * empty name, and registries that did not compile the schema with protoc leave it out.
  */
-function withJsonNames(message: DescriptorProto): void {
+function withJsonNames(message: wkt.DescriptorProto): void {
   for (const field of message.field) if (!field.jsonName) field.jsonName = protoCamelCase(field.name);
   message.nestedType.forEach(withJsonNames);
 }
@@ -94,7 +84,7 @@ export function compileProtobuf(
   const mainName = '__schema__.proto';
   try {
     const decode = (name: string, base64: string) => {
-      const file = fromBinary(FileDescriptorProtoSchema, Buffer.from(base64, 'base64'));
+      const file = fromBinary(wkt.FileDescriptorProtoSchema, Buffer.from(base64, 'base64'));
       file.name = name;
       file.messageType.forEach(withJsonNames);
       return file;

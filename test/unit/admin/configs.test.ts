@@ -1,13 +1,13 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
-  CONFIG_SOURCE,
   currentOverrides,
   mergeOverrides,
   sourceOf,
   toConfigEntry,
 } from '../../../src/shared/admin/configs.js';
 import type { ConfigEntry } from '../../../src/shared/admin/schema.js';
+import { CONFIG_SOURCE } from '../../../src/shared/kafka/config-source.js';
 
 const entry = (name: string, value: string | null, source: ConfigEntry['source']): ConfigEntry => ({
   name,

@@ -1,10 +1,13 @@
 /** Fetch (key 1): record batches from given offsets, long-polling for minBytes up to maxWaitMs. */
-import { api, t } from '../schema.js';
+import { api, t, topicPartitions } from '../schema.js';
+
+// v13+ name topics by id only, so this broker stops at v12.
+const topicByName = { topic: 'topic', topicVersions: '0-12' } as const;
 
 export const Fetch = api({
   key: 1,
   name: 'Fetch',
-  // v13+ name topics by id only; v0-3 are gone from Kafka 4.
+  // v0-3 are gone from Kafka 4.
   min: 4,
   max: 12,
   firstFlexible: 12,
@@ -16,20 +19,16 @@ export const Fetch = api({
     isolationLevel: t.int8('4+'),
     sessionId: t.int32('7+'),
     sessionEpoch: t.int32('7+', -1),
-    topics: t.array(
-      t.struct({
-        topic: t.string('0-12'),
-        partitions: t.array(
-          t.struct({
-            partition: t.int32(),
-            currentLeaderEpoch: t.int32('9+', -1),
-            fetchOffset: t.int64(),
-            lastFetchedEpoch: t.int32('12+', -1),
-            logStartOffset: t.int64('5+', -1),
-            partitionMaxBytes: t.int32(),
-          }),
-        ),
-      }),
+    topics: topicPartitions(
+      {
+        partition: t.int32(),
+        currentLeaderEpoch: t.int32('9+', -1),
+        fetchOffset: t.int64(),
+        lastFetchedEpoch: t.int32('12+', -1),
+        logStartOffset: t.int64('5+', -1),
+        partitionMaxBytes: t.int32(),
+      },
+      topicByName,
     ),
     forgottenTopicsData: t.array(
       t.struct({ topic: t.string('7-12'), partitions: t.array('int32', '7+') }),
@@ -41,25 +40,21 @@ export const Fetch = api({
     throttleTimeMs: t.int32('1+'),
     errorCode: t.int16('7+'),
     sessionId: t.int32('7+'),
-    responses: t.array(
-      t.struct({
-        topic: t.string('0-12'),
-        partitions: t.array(
-          t.struct({
-            partitionIndex: t.int32(),
-            errorCode: t.int16(),
-            highWatermark: t.int64(),
-            lastStableOffset: t.int64('4+', -1),
-            logStartOffset: t.int64('5+', -1),
-            abortedTransactions: t.nullableArray(
-              t.struct({ producerId: t.int64('4+'), firstOffset: t.int64('4+') }),
-              '4+',
-            ),
-            preferredReadReplica: t.int32('11+', -1),
-            records: t.records(),
-          }),
+    responses: topicPartitions(
+      {
+        partitionIndex: t.int32(),
+        errorCode: t.int16(),
+        highWatermark: t.int64(),
+        lastStableOffset: t.int64('4+', -1),
+        logStartOffset: t.int64('5+', -1),
+        abortedTransactions: t.nullableArray(
+          t.struct({ producerId: t.int64('4+'), firstOffset: t.int64('4+') }),
+          '4+',
         ),
-      }),
+        preferredReadReplica: t.int32('11+', -1),
+        records: t.records(),
+      },
+      topicByName,
     ),
   }),
 });

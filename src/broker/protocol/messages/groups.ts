@@ -35,6 +35,14 @@ export const JoinGroup = api({
   }),
 });
 
+/** The member a SyncGroup or Heartbeat speaks for, in the generation it joined (the two share these fields). */
+const generationMember = {
+  groupId: t.string(),
+  generationId: t.int32(),
+  memberId: t.string(),
+  groupInstanceId: t.nullableString('3+'),
+};
+
 export const SyncGroup = api({
   key: 14,
   name: 'SyncGroup',
@@ -42,10 +50,7 @@ export const SyncGroup = api({
   max: 5,
   firstFlexible: 4,
   request: t.struct({
-    groupId: t.string(),
-    generationId: t.int32(),
-    memberId: t.string(),
-    groupInstanceId: t.nullableString('3+'),
+    ...generationMember,
     protocolType: t.nullableString('5+'),
     protocolName: t.nullableString('5+'),
     assignments: t.array(t.struct({ memberId: t.string(), assignment: t.bytes() })),
@@ -65,12 +70,7 @@ export const Heartbeat = api({
   min: 0,
   max: 4,
   firstFlexible: 4,
-  request: t.struct({
-    groupId: t.string(),
-    generationId: t.int32(),
-    memberId: t.string(),
-    groupInstanceId: t.nullableString('3+'),
-  }),
+  request: t.struct(generationMember),
   response: t.struct({ throttleTimeMs: t.int32('1+'), errorCode: t.int16() }),
 });
 

@@ -1,5 +1,5 @@
 /** Committed group offsets: OffsetCommit (key 8) and OffsetFetch (key 9). */
-import { api, t } from '../schema.js';
+import { api, t, topicPartitions } from '../schema.js';
 
 export const OffsetCommit = api({
   key: 8,
@@ -14,28 +14,16 @@ export const OffsetCommit = api({
     memberId: t.string('1+'),
     groupInstanceId: t.nullableString('7+'),
     retentionTimeMs: t.int64('2-4', -1),
-    topics: t.array(
-      t.struct({
-        name: t.string(),
-        partitions: t.array(
-          t.struct({
-            partitionIndex: t.int32(),
-            committedOffset: t.int64(),
-            committedLeaderEpoch: t.int32('6+', -1),
-            committedMetadata: t.nullableString(),
-          }),
-        ),
-      }),
-    ),
+    topics: topicPartitions({
+      partitionIndex: t.int32(),
+      committedOffset: t.int64(),
+      committedLeaderEpoch: t.int32('6+', -1),
+      committedMetadata: t.nullableString(),
+    }),
   }),
   response: t.struct({
     throttleTimeMs: t.int32('3+'),
-    topics: t.array(
-      t.struct({
-        name: t.string(),
-        partitions: t.array(t.struct({ partitionIndex: t.int32(), errorCode: t.int16() })),
-      }),
-    ),
+    topics: topicPartitions({ partitionIndex: t.int32(), errorCode: t.int16() }),
   }),
 });
 
@@ -54,20 +42,13 @@ export const OffsetFetch = api({
   }),
   response: t.struct({
     throttleTimeMs: t.int32('3+'),
-    topics: t.array(
-      t.struct({
-        name: t.string(),
-        partitions: t.array(
-          t.struct({
-            partitionIndex: t.int32(),
-            committedOffset: t.int64(),
-            committedLeaderEpoch: t.int32('5+', -1),
-            metadata: t.nullableString(),
-            errorCode: t.int16(),
-          }),
-        ),
-      }),
-    ),
+    topics: topicPartitions({
+      partitionIndex: t.int32(),
+      committedOffset: t.int64(),
+      committedLeaderEpoch: t.int32('5+', -1),
+      metadata: t.nullableString(),
+      errorCode: t.int16(),
+    }),
     errorCode: t.int16('2+'),
   }),
 });

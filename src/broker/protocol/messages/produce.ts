@@ -1,5 +1,5 @@
 /** Produce (key 0): record batches (v2, KIP-98) appended to partitions. */
-import { api, t } from '../schema.js';
+import { api, t, topicPartitions } from '../schema.js';
 
 export const Produce = api({
   key: 0,
@@ -12,32 +12,23 @@ export const Produce = api({
     transactionalId: t.nullableString('3+'),
     acks: t.int16(),
     timeoutMs: t.int32(),
-    topicData: t.array(
-      t.struct({
-        name: t.string(),
-        partitionData: t.array(t.struct({ index: t.int32(), records: t.records() })),
-      }),
-    ),
+    topicData: topicPartitions({ index: t.int32(), records: t.records() }, { partitions: 'partitionData' }),
   }),
   response: t.struct({
-    responses: t.array(
-      t.struct({
-        name: t.string(),
-        partitionResponses: t.array(
-          t.struct({
-            index: t.int32(),
-            errorCode: t.int16(),
-            baseOffset: t.int64(),
-            logAppendTimeMs: t.int64('2+', -1),
-            logStartOffset: t.int64('5+', -1),
-            recordErrors: t.array(
-              t.struct({ batchIndex: t.int32('8+'), batchIndexErrorMessage: t.nullableString('8+') }),
-              '8+',
-            ),
-            errorMessage: t.nullableString('8+'),
-          }),
+    responses: topicPartitions(
+      {
+        index: t.int32(),
+        errorCode: t.int16(),
+        baseOffset: t.int64(),
+        logAppendTimeMs: t.int64('2+', -1),
+        logStartOffset: t.int64('5+', -1),
+        recordErrors: t.array(
+          t.struct({ batchIndex: t.int32('8+'), batchIndexErrorMessage: t.nullableString('8+') }),
+          '8+',
         ),
-      }),
+        errorMessage: t.nullableString('8+'),
+      },
+      { partitions: 'partitionResponses' },
     ),
     throttleTimeMs: t.int32('1+'),
   }),

@@ -1,5 +1,5 @@
 /** Topic administration: CreateTopics (19), DeleteTopics (20), CreatePartitions (37), DeleteRecords (21). */
-import { api, t } from '../schema.js';
+import { api, t, topicPartitions } from '../schema.js';
 
 export const CreateTopics = api({
   key: 19,
@@ -99,23 +99,11 @@ export const DeleteRecords = api({
   max: 2,
   firstFlexible: 2,
   request: t.struct({
-    topics: t.array(
-      t.struct({
-        name: t.string(),
-        partitions: t.array(t.struct({ partitionIndex: t.int32(), offset: t.int64() })),
-      }),
-    ),
+    topics: topicPartitions({ partitionIndex: t.int32(), offset: t.int64() }),
     timeoutMs: t.int32(),
   }),
   response: t.struct({
     throttleTimeMs: t.int32(),
-    topics: t.array(
-      t.struct({
-        name: t.string(),
-        partitions: t.array(
-          t.struct({ partitionIndex: t.int32(), lowWatermark: t.int64(), errorCode: t.int16() }),
-        ),
-      }),
-    ),
+    topics: topicPartitions({ partitionIndex: t.int32(), lowWatermark: t.int64(), errorCode: t.int16() }),
   }),
 });
