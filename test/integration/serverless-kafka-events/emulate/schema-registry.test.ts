@@ -82,6 +82,28 @@ function decoderFor(url: string, source: EventSource) {
   );
 }
 
+/** Starts the mapping's poller with its registry step through `url`, invoking a fake function. */
+async function startDecoding(source: EventSource, url: string, log = captureLog()) {
+  const fn = fakeFunction();
+  const poller = await startPoller(bootstrap, source, fn.invoke, log, undefined, decoderFor(url, source));
+  return { fn, poller };
+}
+
+/** Waits until the mapping's group has committed `offset` on partition 0 of its topic. */
+async function committedUpTo(source: EventSource, offset: number) {
+  await vi.waitFor(async () => {
+    expect((await committedOffsets(bootstrap, source.groupId, source.topic))[0]).toBe(offset);
+  }, WAIT);
+}
+
+/** A source topic and its Kafka destination topic. */
+async function topicAndDestination(name: string) {
+  return {
+    topic: await createTestTopic(bootstrap, name),
+    dlq: await createTestTopic(bootstrap, `${name}-dlq`),
+  };
+}
+
 function registrySource(
   topic: string,
   eventRecordFormat: 'JSON' | 'SOURCE',
@@ -116,15 +138,7 @@ describe('offline Kafka poller with a schema registry', () => {
     // Prepare
     const topic = await createTestTopic(bootstrap, 'okafka-sr-json');
     const source = registrySource(topic, 'JSON', ['VALUE']);
-    const fn = fakeFunction();
-    await startPoller(
-      bootstrap,
-      source,
-      fn.invoke,
-      captureLog(),
-      undefined,
-      decoderFor(registry.url, source),
-    );
+    const { fn } = await startDecoding(source, registry.url);
     const order = { id: 'o-1', cents: 1250 };
     const framed = [await serdes.avro(order), await serdes.protobuf(order), await serdes.json(order)];
 
@@ -162,15 +176,7 @@ describe('offline Kafka poller with a schema registry', () => {
     // Prepare
     const topic = await createTestTopic(bootstrap, 'okafka-sr-source');
     const source = registrySource(topic, 'SOURCE', ['KEY', 'VALUE']);
-    const fn = fakeFunction();
-    await startPoller(
-      bootstrap,
-      source,
-      fn.invoke,
-      captureLog(),
-      undefined,
-      decoderFor(registry.url, source),
-    );
+    const { fn } = await startDecoding(source, registry.url);
     const key = await serdes.avroKey('k-1');
     const value = await serdes.avro({ id: 'o-2', cents: 99 });
 
@@ -193,18 +199,9 @@ describe('offline Kafka poller with a schema registry', () => {
 
   it('KEY only: validates and decodes the key, delivers the value bytes as written', async () => {
     // Prepare
-    const topic = await createTestTopic(bootstrap, 'okafka-sr-key');
-    const dlq = await createTestTopic(bootstrap, 'okafka-sr-key-dlq');
+    const { topic, dlq } = await topicAndDestination('okafka-sr-key');
     const source = registrySource(topic, 'JSON', ['KEY'], { destination: `kafka://${dlq}` });
-    const fn = fakeFunction();
-    await startPoller(
-      bootstrap,
-      source,
-      fn.invoke,
-      captureLog(),
-      undefined,
-      decoderFor(registry.url, source),
-    );
+    const { fn } = await startDecoding(source, registry.url);
     const key = await serdes.avroKey('k-1');
     const value = await serdes.avro({ id: 'o-3', cents: 7 });
 
@@ -216,9 +213,7 @@ describe('offline Kafka poller with a schema registry', () => {
     ]);
 
     // Assess
-    await vi.waitFor(async () => {
-      expect((await committedOffsets(bootstrap, source.groupId, topic))[0]).toBe(3);
-    }, WAIT);
+    await committedUpTo(source, 3);
     const records = fn.records();
     expect(offsetsOf(records)).toEqual([0, 2]);
     expect(records.map((record) => text(record.key))).toEqual(['"k-1"', '"k-1"']);
@@ -237,15 +232,7 @@ describe('offline Kafka poller with a schema registry', () => {
     const source = registrySource(topic, 'JSON', ['VALUE'], {
       filterPatterns: [{ value: { cents: [{ numeric: ['>=', 1000] }] } }],
     });
-    const fn = fakeFunction();
-    await startPoller(
-      bootstrap,
-      source,
-      fn.invoke,
-      captureLog(),
-      undefined,
-      decoderFor(registry.url, source),
-    );
+    const { fn } = await startDecoding(source, registry.url);
     const cents = [5, 1000, 20, 2500];
 
     // Act
@@ -258,26 +245,15 @@ describe('offline Kafka poller with a schema registry', () => {
     );
 
     // Assess
-    await vi.waitFor(async () => {
-      expect((await committedOffsets(bootstrap, source.groupId, topic))[0]).toBe(4);
-    }, WAIT);
+    await committedUpTo(source, 4);
     expect(fn.records().map((record) => JSON.parse(text(record.value) ?? '').cents)).toEqual([1000, 2500]);
   });
 
   it('sends an unknown schema id and an undecodable record to the Kafka destination and delivers the records after them', async () => {
     // Prepare
-    const topic = await createTestTopic(bootstrap, 'okafka-sr-refused');
-    const dlq = await createTestTopic(bootstrap, 'okafka-sr-refused-dlq');
+    const { topic, dlq } = await topicAndDestination('okafka-sr-refused');
     const source = registrySource(topic, 'JSON', ['VALUE'], { destination: `kafka://${dlq}` });
-    const fn = fakeFunction();
-    await startPoller(
-      bootstrap,
-      source,
-      fn.invoke,
-      captureLog(),
-      undefined,
-      decoderFor(registry.url, source),
-    );
+    const { fn } = await startDecoding(source, registry.url);
     const good = (n: number) => serdes.avro({ id: `o-${n}`, cents: n });
     const framed = await good(0);
     const unknownId = Buffer.concat([wireHeader(987_654), framed.subarray(5)]);
@@ -294,9 +270,7 @@ describe('offline Kafka poller with a schema registry', () => {
     ]);
 
     // Assess
-    await vi.waitFor(async () => {
-      expect((await committedOffsets(bootstrap, source.groupId, topic))[0]).toBe(5);
-    }, WAIT);
+    await committedUpTo(source, 5);
     expect(offsetsOf(fn.records())).toEqual([0, 3, 4]);
     const written = await readWithKafkaPython(bootstrap, dlq, 2);
     expect(written.map((record) => text(record.key))).toEqual(['missing', 'broken']);
@@ -317,12 +291,10 @@ describe('offline Kafka poller with a schema registry', () => {
     const ownSerdes = await confluentSerdes(own.url);
     const values = await Promise.all([0, 1, 2].map((n) => ownSerdes.avro({ id: `o-${n}`, cents: n })));
     await own.stop();
-    const topic = await createTestTopic(bootstrap, 'okafka-sr-outage');
-    const dlq = await createTestTopic(bootstrap, 'okafka-sr-outage-dlq');
+    const { topic, dlq } = await topicAndDestination('okafka-sr-outage');
     const source = registrySource(topic, 'JSON', ['VALUE'], { destination: `kafka://${dlq}` });
-    const fn = fakeFunction();
     const log = captureLog();
-    await startPoller(bootstrap, source, fn.invoke, log, undefined, decoderFor(own.url, source));
+    const { fn } = await startDecoding(source, own.url, log);
     await produce(
       bootstrap,
       topic,
@@ -336,9 +308,7 @@ describe('offline Kafka poller with a schema registry', () => {
     await startTestRegistry(bootstrap, own.topic, own.port);
 
     // Assess
-    await vi.waitFor(async () => {
-      expect((await committedOffsets(bootstrap, source.groupId, topic))[0]).toBe(3);
-    }, WAIT);
+    await committedUpTo(source, 3);
     expect(fn.records().map((record) => JSON.parse(text(record.value) ?? '').id)).toEqual([
       'o-0',
       'o-1',
@@ -352,32 +322,14 @@ describe('offline Kafka poller with a schema registry', () => {
     const topic = await createTestTopic(bootstrap, 'okafka-sr-restart');
     const source = registrySource(topic, 'JSON', ['VALUE']);
     const order = (n: number) => serdes.avro({ id: `o-${n}`, cents: n });
-    const first = fakeFunction();
-    const poller = await startPoller(
-      bootstrap,
-      source,
-      first.invoke,
-      captureLog(),
-      undefined,
-      decoderFor(registry.url, source),
-    );
+    const { fn: first, poller } = await startDecoding(source, registry.url);
     await produce(bootstrap, topic, [{ value: await order(0) }, { value: await order(1) }]);
-    await vi.waitFor(async () => {
-      expect((await committedOffsets(bootstrap, source.groupId, topic))[0]).toBe(2);
-    }, WAIT);
+    await committedUpTo(source, 2);
     await poller.stop();
 
     // Act
     await produce(bootstrap, topic, [{ value: await order(2) }, { value: await order(3) }]);
-    const second = fakeFunction();
-    await startPoller(
-      bootstrap,
-      source,
-      second.invoke,
-      captureLog(),
-      undefined,
-      decoderFor(registry.url, source),
-    );
+    const { fn: second } = await startDecoding(source, registry.url);
 
     // Assess
     await vi.waitFor(() => expect(second.records()).toHaveLength(2), WAIT);
