@@ -117,6 +117,11 @@ export const {
   SchemaUnusableError,
   SchemaRegistryUnavailableError,
   SchemaRegistryAuthenticationError,
+  /**
+   * Bytes are not in the schema registry wire format, or their payload does not decode with the schema their
+   * header names (deserializer.ts); a record that will never decode (what Lambda calls DESERIALIZATION_ERROR).
+   */
+  SchemaDeserializationError,
   // The broker's or the service's side.
   InternalError,
   BrokerAuthenticationError,
@@ -167,6 +172,7 @@ export const {
   SchemaNotFoundError: ['SCHEMA_NOT_FOUND', false],
   SchemaUnusableError: ['SCHEMA_UNUSABLE', false],
   SchemaRegistryAuthenticationError: ['SCHEMA_REGISTRY_AUTHENTICATION_FAILED', false],
+  SchemaDeserializationError: ['SCHEMA_DESERIALIZATION_FAILED', false],
   InternalError: ['INTERNAL_ERROR', false],
   BrokerAuthenticationError: ['BROKER_AUTHENTICATION_FAILED', false],
   InvalidEventError: ['INVALID_EVENT', false],

@@ -72,14 +72,23 @@ function indexesOf(message: DescMessage): number[] {
   return message.parent ? [...indexesOf(message.parent), index] : [index];
 }
 
+/** The message at `indexes` (wire.ts) in `file`: a top-level message, then nested ones. */
+function messageAt(file: DescFile, indexes: readonly number[]): DescMessage | undefined {
+  const [first, ...nested] = indexes;
+  let message = first === undefined ? undefined : file.messages[first];
+  for (const index of nested) message = message?.nestedMessages[index];
+  return message;
+}
+
 /**
- * Compiles a serialized schema with the files it references (any order), for `messageName` (fully
- * qualified, `shop.v1.Order`) or the file's first message. Throws SchemaCompileError.
+ * Compiles a serialized schema with the files it references (any order), for a message: by fully qualified
+ * name (`shop.v1.Order`), by message indexes (a record's header, wire.ts), or the file's first message.
+ * Throws SchemaCompileError.
  */
 export function compileProtobuf(
   schema: string,
   references: readonly SerializedFile[] = [],
-  messageName?: string,
+  messageName?: string | readonly number[],
 ): CompiledProtobuf {
   let registry: FileRegistry;
   const mainName = '__schema__.proto';
@@ -99,10 +108,17 @@ export function compileProtobuf(
     throw new SchemaCompileError(`invalid Protobuf schema: ${(error as Error).message}`);
   }
   const file = registry.getFile(mainName);
-  const message = messageName ? registry.getMessage(messageName.replace(/^\./, '')) : file?.messages[0];
+  const message =
+    typeof messageName === 'string'
+      ? registry.getMessage(messageName.replace(/^\./, ''))
+      : file && messageAt(file, messageName ?? [0]);
   if (!message || message.file !== file) {
     throw new SchemaCompileError(
-      messageName ? `the schema declares no message ${messageName}` : 'the schema declares no message',
+      typeof messageName === 'string'
+        ? `the schema declares no message ${messageName}`
+        : messageName
+          ? `the schema has no message at indexes [${messageName.join(', ')}]`
+          : 'the schema declares no message',
     );
   }
   return { message, messageIndexes: indexesOf(message), registry };

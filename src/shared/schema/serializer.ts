@@ -1,19 +1,13 @@
 /**
  * Serializes JSON values with a registered schema into Confluent's wire format (wire.ts): looks the schema
- * up in the registry (registry-client.ts, cached), compiles it once per container and schema id, and
- * encodes each value with its format's module. Nothing here is specific to producing over HTTP: the same
- * look-up and compilation serve deserializers (the formats' decode functions).
+ * up in the registry (registry-client.ts, cached), compiles it once per container and schema id
+ * (compile.ts, shared with deserializer.ts), and encodes each value with its format's module.
  */
 import { SchemaUnusableError } from '../errors.js';
 import { SchemaCompileError } from './codec.js';
+import { SchemaCompiler } from './compile.js';
 import type { SchemaRegistryConfig } from './config.js';
-import {
-  type RegisteredSchema,
-  type SchemaReference,
-  SchemaRegistryClient,
-  type SchemaSelector,
-  type SchemaType,
-} from './registry-client.js';
+import { SchemaRegistryClient, type SchemaSelector, type SchemaType } from './registry-client.js';
 import { wireHeader } from './wire.js';
 
 /** The schema formats of the API, by the registry's `schemaType`. */
@@ -33,66 +27,6 @@ export interface SchemaChoice {
  */
 export type ValueEncoder = (value: unknown, source?: Buffer) => Buffer;
 
-/** Every schema `schema` references, transitively, each once, those it depends on first. */
-async function referencesOf(
-  registry: SchemaRegistryClient,
-  schema: RegisteredSchema,
-  serialized: boolean,
-): Promise<(RegisteredSchema & { name: string })[]> {
-  const ordered: (RegisteredSchema & { name: string })[] = [];
-  const visited = new Set<string>();
-  const visit = async (references: readonly SchemaReference[]): Promise<void> => {
-    for (const reference of references) {
-      const key = `${reference.subject}\u0000${reference.version}`;
-      if (visited.has(key)) continue;
-      visited.add(key);
-      const found = await registry.schema(
-        { subject: reference.subject, version: reference.version },
-        serialized,
-      );
-      await visit(found.references);
-      ordered.push({ ...found, name: reference.name });
-    }
-  };
-  await visit(schema.references);
-  return ordered;
-}
-
-/** The payload of one value (no header); throws SchemaValueError or SchemaCompileError. */
-type PayloadEncoder = (value: unknown, source?: Buffer) => Buffer;
-
-/**
- * Compiles a schema into its format's payload encoder. Each format's module (and its library: avsc,
- * @bufbuild/protobuf, @cfworker/json-schema) is loaded on first use, so a container that only ever writes
- * json, string or binary values never evaluates them: about 20 ms less CPU per cold start (docs/deploy.md).
- */
-async function payloadEncoder(
-  choice: SchemaChoice,
-  schema: RegisteredSchema,
-  references: (RegisteredSchema & { name: string })[],
-): Promise<{ encode: PayloadEncoder; messageIndexes?: number[] }> {
-  switch (choice.format) {
-    case 'avro': {
-      const { compileAvro, encodeAvro } = await import('./avro.js');
-      const compiled = compileAvro(
-        schema.schema,
-        references.map((reference) => reference.schema),
-      );
-      return { encode: (value) => encodeAvro(compiled, value) };
-    }
-    case 'protobuf': {
-      const { compileProtobuf, encodeProtobuf } = await import('./protobuf.js');
-      const compiled = compileProtobuf(schema.schema, references, choice.message);
-      return { encode: (value) => encodeProtobuf(compiled, value), messageIndexes: compiled.messageIndexes };
-    }
-    case 'jsonschema': {
-      const { compileJsonSchema, encodeJsonSchema } = await import('./json-schema.js');
-      const compiled = compileJsonSchema(schema.schema, references);
-      return { encode: (value, source) => encodeJsonSchema(compiled, value, source) };
-    }
-  }
-}
-
 function describe(choice: SchemaChoice): string {
   const { selector } = choice;
   return 'id' in selector
@@ -105,9 +39,11 @@ function describe(choice: SchemaChoice): string {
  * SchemaUnusableError.
  */
 export class SchemaSerializer {
-  private readonly encoders = new Map<string, Promise<ValueEncoder>>();
+  private readonly compiler: SchemaCompiler | undefined;
 
-  constructor(readonly registry: SchemaRegistryClient | undefined) {}
+  constructor(readonly registry: SchemaRegistryClient | undefined) {
+    this.compiler = registry && new SchemaCompiler(registry);
+  }
 
   /**
    * The encoder of a schema choice. Throws the registry client's errors (subject, version or id not found,
@@ -115,14 +51,13 @@ export class SchemaSerializer {
    * compile (an invalid schema, a missing reference or message).
    */
   async encoder(choice: SchemaChoice): Promise<ValueEncoder> {
-    const { registry } = this;
-    if (!registry) {
+    const { registry, compiler } = this;
+    if (!registry || !compiler) {
       throw new SchemaUnusableError(
         `this deployment has no schema registry (SCHEMA_REGISTRY_URL) for ${choice.format}`,
       );
     }
-    const serialized = choice.format === 'protobuf';
-    const schema = await registry.schema(choice.selector, serialized);
+    const schema = await registry.schema(choice.selector, choice.format === 'protobuf');
     const expectedType: SchemaType = SCHEMA_TYPES[choice.format];
     if (schema.schemaType !== expectedType) {
       throw new SchemaUnusableError(
@@ -130,26 +65,14 @@ export class SchemaSerializer {
       );
     }
     // Compiled once per id: `latest` moving to a new version compiles that version once.
-    const key = `${choice.format}\u0000${schema.id}\u0000${choice.message ?? ''}`;
-    let encoder = this.encoders.get(key);
-    if (!encoder) {
-      encoder = (async () => {
-        const references = await referencesOf(registry, schema, serialized);
-        try {
-          const { encode, messageIndexes } = await payloadEncoder(choice, schema, references);
-          const header = wireHeader(schema.id, messageIndexes);
-          return (value, source) => Buffer.concat([header, encode(value, source)]);
-        } catch (error) {
-          if (!(error instanceof SchemaCompileError)) throw error;
-          throw new SchemaUnusableError(
-            `${describe(choice)} (id ${schema.id}) cannot be used: ${error.message}`,
-          );
-        }
-      })();
-      this.encoders.set(key, encoder);
-      encoder.catch(() => this.encoders.delete(key));
+    try {
+      const { encode, messageIndexes } = await compiler.codec(schema, choice.message);
+      const header = wireHeader(schema.id, messageIndexes);
+      return (value, source) => Buffer.concat([header, encode(value, source)]);
+    } catch (error) {
+      if (!(error instanceof SchemaCompileError)) throw error;
+      throw new SchemaUnusableError(`${describe(choice)} (id ${schema.id}) cannot be used: ${error.message}`);
     }
-    return encoder;
   }
 }
 

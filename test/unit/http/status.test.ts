@@ -12,6 +12,8 @@ const CONSUMER_CODES = [
   'RECORD_REJECTED',
   'DOWNSTREAM_UNAVAILABLE',
   'BATCH_FAILED',
+  // Decoding what a consumer or the emulator reads; no route raises it.
+  'SCHEMA_DESERIALIZATION_FAILED',
 ];
 
 const errorClasses = (Object.values(errors) as unknown[]).filter(
