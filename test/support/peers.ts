@@ -138,3 +138,28 @@ export async function deserializeWithConfluentPython(
   );
   return JSON.parse(stdout) as unknown[];
 }
+
+/**
+ * Writes `records` to `topic` with Python confluent-kafka's Producer and AvroSerializer (the subject's latest
+ * schema in the registry at `url`); resolves with how many the broker acknowledged.
+ */
+export async function produceAvroWithConfluentPython(
+  bootstrap: string,
+  url: string,
+  topic: string,
+  records: { key: string; value: unknown }[],
+): Promise<number> {
+  const bin = await pythonTool('confluent-kafka', CONFLUENT_KAFKA);
+  const { stdout } = await run(
+    join(bin, 'python'),
+    [
+      join(repositoryRoot, 'test', 'support', 'peers', 'schema_produce.py'),
+      bootstrap,
+      url,
+      topic,
+      JSON.stringify(records),
+    ],
+    { timeout: 120_000 },
+  );
+  return Number(stdout.trim());
+}

@@ -12,7 +12,7 @@ import { RecordRejectedError } from '../errors.js';
 import { type Order, type OrderSummary, OrderValue } from './schema.js';
 
 /** The summary of one order. Throws RecordRejectedError when its total is not the sum of its lines. */
-export function summarizeOrder(record: ConsumerRecord<Order>): OutputDraft {
+function summarizeOrder(record: ConsumerRecord<Order>): OutputDraft {
   const order = record.data;
   const linesTotal = order.items.reduce((sum, item) => sum + item.quantity * item.unitPriceCents, 0);
   if (linesTotal !== order.totalCents) {
