@@ -27,25 +27,12 @@ import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { repositoryRoot } from '../../../infra/kafka/broker.js';
 import { CONFLUENT_KAFKA } from '../../support/peers.js';
 import { pythonTool } from '../../support/python-tools.js';
+import { SMALL_ORDER } from '../../support/schemas.js';
 import { startTestRegistry } from './harness.js';
 
 const run = promisify(execFile);
 
-const AVRO = JSON.stringify({
-  type: 'record',
-  name: 'Order',
-  namespace: 'shop',
-  fields: [
-    { name: 'id', type: 'string' },
-    { name: 'cents', type: 'long' },
-  ],
-});
-const JSON_SCHEMA = JSON.stringify({
-  type: 'object',
-  properties: { id: { type: 'string' }, cents: { type: 'integer' } },
-  required: ['id', 'cents'],
-  additionalProperties: false,
-});
+const { avro: AVRO, jsonSchema: JSON_SCHEMA } = SMALL_ORDER;
 
 /** shop.Order as protoc would describe it, without generated code. */
 function orderMessage(fileName: string): DescMessage {

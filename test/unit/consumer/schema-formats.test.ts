@@ -29,22 +29,8 @@ import { loadSchemaRegistryConfig } from '../../../src/shared/schema/config.js';
 import { type SchemaDeserializer, schemaDeserializerFor } from '../../../src/shared/schema/deserializer.js';
 import { schemaSerializerFor } from '../../../src/shared/schema/serializer.js';
 import { kafkaRecord, memoryWriter } from '../../support/kafka-events.js';
-import { registerSchema } from '../../support/schemas.js';
+import { registerSchema, SMALL_ORDER } from '../../support/schemas.js';
 
-const AVRO = JSON.stringify({
-  type: 'record',
-  name: 'Payment',
-  namespace: 'shop',
-  fields: [
-    { name: 'id', type: 'string' },
-    { name: 'cents', type: 'long' },
-  ],
-});
-const JSON_SCHEMA = JSON.stringify({
-  type: 'object',
-  properties: { id: { type: 'string' }, cents: { type: 'integer' } },
-  required: ['id', 'cents'],
-});
 // The second message, nested: its message indexes are [1, 0], not the short [0].
 const PROTO = `syntax = "proto3";
 package shop.v1;
@@ -70,8 +56,8 @@ beforeAll(async () => {
   deserializer = schemaDeserializerFor(loadSchemaRegistryConfig({ SCHEMA_REGISTRY_URL: registry.url }));
   client = new ConfluentClient({ baseURLs: [registry.url], maxRetries: 0 });
   ids = {
-    avro: await registerSchema(registry.url, 'payments-value', AVRO),
-    json: await registerSchema(registry.url, 'payments.json-value', JSON_SCHEMA, 'JSON'),
+    avro: await registerSchema(registry.url, 'payments-value', SMALL_ORDER.avro),
+    json: await registerSchema(registry.url, 'payments.json-value', SMALL_ORDER.jsonSchema, 'JSON'),
     protobuf: await registerSchema(registry.url, 'payments.pb-value', PROTO, 'PROTOBUF'),
     key: await registerSchema(registry.url, 'payments-key', KEY_AVRO),
   };

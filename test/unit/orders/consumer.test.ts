@@ -33,6 +33,21 @@ const order = (id: string, totalCents: number) => ({
   note: null,
 });
 
+/** The orders handler writing to memory; `SOURCE` decodes with the registry at `registryUrl`. */
+function ordersHandler(format: 'JSON' | 'SOURCE', registryUrl?: string) {
+  const { writer, on } = memoryWriter();
+  const handler = createConsumer(ordersConsumer(format), {
+    writer,
+    outputTopic: output.name,
+    reportBatchItemFailures: true,
+    writeTimeoutMs: 5_000,
+    deserializer: registryUrl
+      ? schemaDeserializerFor(loadSchemaRegistryConfig({ SCHEMA_REGISTRY_URL: registryUrl }))
+      : undefined,
+  });
+  return { handler, on };
+}
+
 const summary = (orderId: string) => ({
   orderId,
   customerId: 'c-7',
@@ -46,13 +61,7 @@ const summary = (orderId: string) => ({
 describe('orders function, JSON format (decoded by the mapping)', () => {
   it('summarizes each order keyed by customer, and dead-letters an order whose total does not add up', async () => {
     // Prepare
-    const { writer, on } = memoryWriter();
-    const handler = createConsumer(ordersConsumer('JSON'), {
-      writer,
-      outputTopic: output.name,
-      reportBatchItemFailures: true,
-      writeTimeoutMs: 5_000,
-    });
+    const { handler, on } = ordersHandler('JSON');
     const event = mskEvent({
       records: [
         { topic: input.name, offset: 10, key: 'o-1', value: order('o-1', 2050) },
@@ -110,14 +119,7 @@ describe('orders function, SOURCE format (decoded with the registry)', () => {
     const written = await serializer.serialize(input.name, { ...order('o-9', 2050), note: 'gift' });
     const unknown = Buffer.from(written);
     unknown.writeUInt32BE(777_777, 1);
-    const { writer, on } = memoryWriter();
-    const handler = createConsumer(ordersConsumer('SOURCE'), {
-      writer,
-      outputTopic: output.name,
-      reportBatchItemFailures: true,
-      writeTimeoutMs: 5_000,
-      deserializer: schemaDeserializerFor(loadSchemaRegistryConfig({ SCHEMA_REGISTRY_URL: registry.url })),
-    });
+    const { handler, on } = ordersHandler('SOURCE', registry.url);
     const event = mskEvent({
       records: [
         { topic: input.name, offset: 0, key: 'o-9', value: written },
