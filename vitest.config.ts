@@ -1,5 +1,18 @@
 import { defineConfig } from 'vitest/config';
 
+/**
+ * Tests that need Apache Kafka itself, whatever LOCAL_BROKER says: the SASL listeners (the embedded broker
+ * speaks no SASL). They start their own Apache Kafka, so they need Java: npm run test:kafka runs them.
+ */
+const APACHE_KAFKA_ONLY = ['test/integration/kafka/sasl.test.ts'];
+
+/** Settings of every project that talks to a broker: one test file at a time, generous timeouts. */
+const brokerProject = {
+  environment: 'node' as const,
+  setupFiles: ['test/integration/setup.ts'],
+  fileParallelism: false,
+};
+
 export default defineConfig({
   // `vitest --watch` watches the repository: never the broker's data, venvs, caches or build output.
   server: { watch: { ignored: ['**/.local/**', '**/.cache/**', '**/.esbuild*/**', '**/.serverless/**'] } },
@@ -27,14 +40,35 @@ export default defineConfig({
       },
       {
         test: {
+          // Against the broker LOCAL_BROKER names (embedded by default) or KAFKA_BROKERS.
           name: 'integration',
           include: ['test/integration/**/*.test.ts'],
-          environment: 'node',
+          exclude: APACHE_KAFKA_ONLY,
           globalSetup: ['test/integration/global-setup.ts'],
-          setupFiles: ['test/integration/setup.ts'],
           testTimeout: 60_000,
           hookTimeout: 120_000,
-          fileParallelism: false,
+          ...brokerProject,
+        },
+      },
+      {
+        test: {
+          name: 'apache-kafka',
+          include: APACHE_KAFKA_ONLY,
+          testTimeout: 60_000,
+          hookTimeout: 120_000,
+          ...brokerProject,
+        },
+      },
+      {
+        test: {
+          // One suite for the embedded broker and Apache Kafka (LOCAL_BROKER). The scenarios in cli/ need
+          // kcat and Java (Apache Kafka's tools): npm test leaves them out (package.json).
+          name: 'conformance',
+          include: ['test/conformance/**/*.test.ts'],
+          globalSetup: ['test/conformance/global-setup.ts'],
+          testTimeout: 120_000,
+          hookTimeout: 180_000,
+          ...brokerProject,
         },
       },
       {

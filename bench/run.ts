@@ -1,15 +1,16 @@
 /**
  * `npm run bench`: producer throughput, in-process (handler vs bare kafkajs) and over HTTP through
- * serverless-offline, against a fresh single-node Kafka (or KAFKA_BROKERS). Prints a markdown report.
+ * serverless-offline, against a fresh local broker (LOCAL_BROKER: the embedded one by default, or Apache
+ * Kafka) or KAFKA_BROKERS. Prints a markdown report.
  * Nothing asserts on the figures; see bench/README.md for what they mean.
  */
 import { randomUUID } from 'node:crypto';
-import { rm } from 'node:fs/promises';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { Kafka, logLevel } from 'kafkajs';
-import { startKafka } from '../infra/kafka/broker.js';
+import { localBrokerKind, startLocalBroker } from '../infra/local/broker.js';
 import { startSchemaRegistry } from '../src/schema-registry/server.js';
 import { startOffline } from '../test/support/offline.js';
+import { brokerSection } from './broker.js';
 import { bundle } from './bundle.js';
 import { bundleTable, measureBundles } from './bundles.js';
 import type { HandlerRow } from './consumers.js';
@@ -19,6 +20,8 @@ import { offlineKafkaSection } from './offline-kafka.js';
 import { makeBatches, VALUE_BYTES } from './payload.js';
 import { fixed, median, percentile, table, thousands } from './stats.js';
 
+type Section = 'inprocess' | 'schemas' | 'http' | 'consumers' | 'offline' | 'bundles' | 'broker';
+
 const env = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
 const settings = {
   partitions: 3,
@@ -27,14 +30,7 @@ const settings = {
   batches: env('BENCH_BATCHES', 800),
   rounds: env('BENCH_ROUNDS', 4),
   httpSeconds: env('BENCH_HTTP_SECONDS', 6),
-  only: process.env.BENCH_ONLY as
-    | 'inprocess'
-    | 'schemas'
-    | 'http'
-    | 'consumers'
-    | 'offline'
-    | 'bundles'
-    | undefined,
+  only: process.env.BENCH_ONLY as Section | undefined,
   consumerRounds: env('BENCH_CONSUMER_ROUNDS', 3),
   httpWarmupSeconds: env('BENCH_HTTP_WARMUP_SECONDS', 3),
   httpScenarioWarmupSeconds: env('BENCH_HTTP_SCENARIO_WARMUP_SECONDS', 1.5),
@@ -453,36 +449,36 @@ async function createTopic(bootstrap: string, name = 'produce'): Promise<string>
 
 async function main(): Promise<void> {
   const machine = { load: loadavg() };
+  if (settings.only === 'broker') {
+    // Starts both brokers itself; nothing else of the bench runs.
+    realWrite(`\n# Broker bench\n${(await brokerSection(say)).join('\n')}\n`);
+    return;
+  }
   let bootstrap = process.env.KAFKA_BROKERS;
   let broker = `KAFKA_BROKERS=${bootstrap}`;
   if (!bootstrap) {
-    say('starting a fresh Kafka broker');
-    const kafka = await startKafka();
-    cleanups.push({
-      name: 'stop the broker and remove its data',
-      run: async () => {
-        await kafka.stop();
-        await rm(kafka.dataDir, { recursive: true, force: true });
-      },
-    });
-    bootstrap = kafka.bootstrap;
-    broker = `fresh single-node broker (infra/kafka) on ${bootstrap}`;
+    const kind = localBrokerKind();
+    say(`starting a fresh local broker (${kind}, LOCAL_BROKER)`);
+    const local = await startLocalBroker({ kind });
+    cleanups.push({ name: 'stop the broker', run: () => local.stop() });
+    bootstrap = local.bootstrap;
+    broker = `fresh single-node ${kind === 'embedded' ? 'embedded broker (src/broker)' : 'Apache Kafka (infra/kafka)'} on ${bootstrap}`;
   }
   const topic = await createTopic(bootstrap);
   say(`topic ${topic} on ${bootstrap}`);
 
-  const wants = (section: NonNullable<typeof settings.only>) =>
-    settings.only === undefined || settings.only === section;
+  const wants = (section: Section) => settings.only === undefined || settings.only === section;
   const inproc = wants('inprocess') ? await inProcess(bootstrap, topic) : undefined;
   const schemas = wants('schemas') ? schemaFormatsSection(await schemaFormats(bootstrap)) : [];
   const http = wants('http') ? await overHttp(bootstrap, topic) : undefined;
   const consumerResults = wants('consumers') ? await consumers(bootstrap) : undefined;
   const offline = wants('offline') ? await offlineKafkaSection(bootstrap, say) : [];
+  const brokerLines = wants('broker') ? await brokerSection(say) : [];
   const bundles = wants('bundles')
     ? `\n## Bundles and cold start (serverless package --stage dev; fresh Node ${process.version} process per sample, median of 5; Lambda runs nodejs24.x on arm64)\n\n${bundleTable(await measureBundles(bootstrap))}\n`
     : '';
   realWrite(
-    `\n${report(machine, broker, inproc, http, consumerResults)}${[...schemas, ...offline].map((line) => `${line}\n`).join('')}${bundles}`,
+    `\n${report(machine, broker, inproc, http, consumerResults)}${[...schemas, ...offline].map((line) => `${line}\n`).join('')}${bundles}${brokerLines.map((line) => `${line}\n`).join('')}`,
   );
 }
 

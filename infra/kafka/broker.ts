@@ -13,7 +13,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { Kafka, logLevel } from 'kafkajs';
-import { type ExitStatus, exitOf } from '../local/supervisor.js';
+import { type ExitStatus, exitOf, killStale } from '../local/supervisor.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 export const repositoryRoot = join(here, '..', '..');
@@ -39,6 +39,8 @@ export interface StartKafkaOptions {
    * the authenticated paths of the Kafka client are tested against the real thing.
    */
   saslUser?: { username: string; password: string };
+  /** Extra server.properties lines (e.g. shorter log.retention.check.interval.ms for a test). */
+  properties?: Record<string, string>;
 }
 
 export interface RunningKafka {
@@ -122,7 +124,7 @@ function saslProperties({ sasl }: Listeners): string[] {
   ];
 }
 
-function serverProperties(listeners: Listeners, logDir: string): string {
+function serverProperties(listeners: Listeners, logDir: string, extra: Record<string, string> = {}): string {
   const { port, controllerPort, sasl } = listeners;
   const saslListener = sasl ? `,SASL_PLAINTEXT://127.0.0.1:${sasl.port}` : '';
   return `${[
@@ -146,6 +148,7 @@ function serverProperties(listeners: Listeners, logDir: string): string {
     'share.coordinator.state.topic.replication.factor=1',
     'share.coordinator.state.topic.min.isr=1',
     'group.initial.rebalance.delay.ms=0',
+    ...Object.entries(extra).map(([name, value]) => `${name}=${value}`),
   ].join('\n')}\n`;
 }
 
@@ -158,21 +161,6 @@ function java(libs: string, mainClass: string, args: string[], extraJvm: string[
     mainClass,
     ...args,
   ];
-}
-
-/** Kills a broker a crashed earlier run left behind in the same data folder. */
-async function killStale(pidFile: string): Promise<void> {
-  if (!existsSync(pidFile)) return;
-  const pid = Number((await readFile(pidFile, 'utf8')).trim());
-  if (!Number.isInteger(pid) || pid <= 0) return;
-  try {
-    const cmdline = await readFile(`/proc/${pid}/cmdline`, 'utf8');
-    if (!cmdline.includes('kafka.Kafka')) return;
-    process.kill(pid, 'SIGKILL');
-    for (let i = 0; i < 50 && existsSync(`/proc/${pid}`); i++) await new Promise((r) => setTimeout(r, 100));
-  } catch {
-    // The process is gone already.
-  }
 }
 
 async function waitUntilReady(bootstrap: string, child: ChildProcess, logFile: string): Promise<void> {
@@ -219,10 +207,13 @@ export async function startKafka(options: StartKafkaOptions = {}): Promise<Runni
   const logDir = join(dataDir, 'log');
   await mkdir(logDir, { recursive: true });
   const pidFile = join(dataDir, 'broker.pid');
-  await killStale(pidFile);
+  await killStale(pidFile, 'kafka.Kafka');
 
   const propertiesFile = join(dataDir, 'server.properties');
-  await writeFile(propertiesFile, serverProperties({ port, controllerPort, sasl }, logDir));
+  await writeFile(
+    propertiesFile,
+    serverProperties({ port, controllerPort, sasl }, logDir, options.properties),
+  );
   if (!existsSync(join(logDir, 'meta.properties'))) {
     const run = promisify(execFile);
     const { stdout: clusterId } = await run('java', java(libs, 'kafka.tools.StorageTool', ['random-uuid']));

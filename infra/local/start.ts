@@ -1,13 +1,15 @@
 /**
- * `npm start`: the whole local stack in one command. Starts Kafka on localhost:9092 (unless KAFKA_BROKERS
- * names a cluster), creates the service's topics, starts the schema registry on http://localhost:8081
- * with the service's schemas (unless SCHEMA_REGISTRY_URL names one), then runs `serverless offline` with
- * the HTTP API on http://localhost:3000. Ctrl-C stops everything. If any part dies, the message says which
- * and how, the other parts are stopped, and the command exits non-zero (supervisor.ts).
+ * `npm start`: the whole local stack in one command. Starts a broker on localhost:9092 (the embedded one, or
+ * Apache Kafka with LOCAL_BROKER=apache-kafka: broker.ts) unless KAFKA_BROKERS names a cluster, creates the
+ * service's topics, starts the schema registry on http://localhost:8081 with the service's schemas (unless
+ * SCHEMA_REGISTRY_URL names one), then runs `serverless offline` with the HTTP API on http://localhost:3000.
+ * Ctrl-C stops everything. If any part dies, the message says which and how, the other parts are stopped,
+ * and the command exits non-zero (supervisor.ts).
  */
 import { join } from 'node:path';
 import { SERVICE_TOPICS } from '../../src/shared/topics.js';
-import { repositoryRoot, startKafka } from '../kafka/broker.js';
+import { repositoryRoot } from '../kafka/broker.js';
+import { localBrokerKind, startLocalBroker } from './broker.js';
 import { schemaRegistryPart } from './schema-registry.js';
 import { childPart, Supervisor } from './supervisor.js';
 import { ensureTopics } from './topics.js';
@@ -26,17 +28,19 @@ async function start(): Promise<void> {
   if (brokers) {
     say(`using the Kafka cluster at ${brokers} (KAFKA_BROKERS)`);
   } else {
-    const dataDir = process.env.KAFKA_DATA_DIR ?? join(repositoryRoot, '.local', 'kafka');
+    const kind = localBrokerKind();
+    const dataDir =
+      process.env.KAFKA_DATA_DIR ?? join(repositoryRoot, '.local', kind === 'embedded' ? 'broker' : 'kafka');
     const port = Number(process.env.KAFKA_PORT ?? 9092);
-    say(`starting Apache Kafka on localhost:${port} (resolved from Maven Central on the first run)`);
-    const kafka = await startKafka({ port, dataDir });
-    await supervisor.add({
-      name: `Apache Kafka (java, pid ${kafka.pid})`,
-      exited: kafka.exited,
-      stop: kafka.stop,
-    });
-    brokers = `localhost:${kafka.port}`;
-    say(`Kafka ready on ${brokers}; data in ${dataDir}, broker log in ${join(dataDir, 'broker.log')}`);
+    say(
+      kind === 'embedded'
+        ? `starting the embedded broker on localhost:${port} (LOCAL_BROKER=apache-kafka runs Apache Kafka instead)`
+        : `starting Apache Kafka on localhost:${port} (resolved from Maven Central on the first run)`,
+    );
+    const broker = await startLocalBroker({ kind, port, dataDir });
+    await supervisor.add(broker);
+    brokers = `localhost:${broker.port}`;
+    say(`Kafka ready on ${brokers}; data in ${dataDir}, broker log in ${broker.logFile}`);
   }
   if (supervisor.isStopping) return;
 

@@ -6,6 +6,8 @@
  * topics, API) and a part may live in this very process.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 
 /** How a part ended: an exit code, or the signal that killed it. */
 export interface ExitStatus {
@@ -29,6 +31,24 @@ function describeExit({ code, signal }: ExitStatus): string {
 /** The promise of a child's end; attach it right after spawn, so an early end is never missed. */
 export function exitOf(child: ChildProcess): Promise<ExitStatus> {
   return new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+}
+
+/**
+ * Kills the process a crashed earlier run left behind, named by `pidFile` (a broker's, in its data folder),
+ * if it still runs a command line containing `marker`; a pid reused by another program is left alone.
+ */
+export async function killStale(pidFile: string, marker: string): Promise<void> {
+  if (!existsSync(pidFile)) return;
+  const pid = Number((await readFile(pidFile, 'utf8')).trim());
+  if (!Number.isInteger(pid) || pid <= 0) return;
+  try {
+    const cmdline = await readFile(`/proc/${pid}/cmdline`, 'utf8');
+    if (!cmdline.includes(marker)) return;
+    process.kill(pid, 'SIGKILL');
+    for (let i = 0; i < 50 && existsSync(`/proc/${pid}`); i++) await new Promise((r) => setTimeout(r, 100));
+  } catch {
+    // The process is gone already.
+  }
 }
 
 /**

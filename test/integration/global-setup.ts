@@ -1,11 +1,11 @@
 /**
- * Starts one real Kafka broker for the integration run (on a free port), unless KAFKA_BROKERS names an
- * existing cluster. Tests read the address with `inject('kafkaBrokers')`.
+ * Starts one broker for the integration run (on a free port, nothing kept): the embedded broker, or Apache
+ * Kafka with LOCAL_BROKER=apache-kafka (infra/local/broker.ts), unless KAFKA_BROKERS names an existing
+ * cluster. Tests read the address with `inject('kafkaBrokers')`.
  */
-import { rm } from 'node:fs/promises';
 import type {} from 'vitest';
 import type { TestProject } from 'vitest/node';
-import { startKafka } from '../../infra/kafka/broker.js';
+import { startLocalBroker } from '../../infra/local/broker.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -19,10 +19,7 @@ export default async function setup(project: TestProject) {
     project.provide('kafkaBrokers', existing);
     return;
   }
-  const kafka = await startKafka();
-  project.provide('kafkaBrokers', kafka.bootstrap);
-  return async () => {
-    await kafka.stop();
-    await rm(kafka.dataDir, { recursive: true, force: true });
-  };
+  const broker = await startLocalBroker();
+  project.provide('kafkaBrokers', broker.bootstrap);
+  return () => broker.stop();
 }

@@ -1,11 +1,12 @@
 /**
- * Conformance peers we did not write: kcat (librdkafka), kafka-python (PyPI, see python-tools.ts) and the
- * Apache Kafka CLI tools from the Maven jars. They keep our bytes, partitions and timestamps honest.
+ * Peers we did not write, for the integration tests: kafka-python (PyPI, see python-tools.ts) reads back
+ * and produces. They keep our bytes, partitions and timestamps honest. (kcat and Apache Kafka's own tools
+ * are peers of the conformance suite, test/conformance/cli, which needs them installed.)
  */
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { installKafka, repositoryRoot } from '../../infra/kafka/broker.js';
+import { repositoryRoot } from '../../infra/kafka/broker.js';
 import { pythonTool } from './python-tools.js';
 
 const run = promisify(execFile);
@@ -50,67 +51,36 @@ export async function readWithKafkaPython(
 }
 
 /**
- * The value of the record at `partition` and `offset`, read by kcat (librdkafka) as raw bytes; undefined
- * when the partition has no record there.
+ * Produces `records` (UTF-8 keys and values) with kafka-python, whose default partitioner hashes keys with
+ * murmur2 as the Java client does; resolves with where each landed, in order, once every record was
+ * acknowledged (acks=all).
  */
-export async function readAtWithKcat(
+export async function produceWithKafkaPython(
   bootstrap: string,
   topic: string,
-  partition: number,
-  offset: string,
-): Promise<Buffer | undefined> {
-  const { stdout } = await run(
-    'kcat',
-    [
-      '-C',
-      '-b',
-      bootstrap,
-      '-t',
-      topic,
-      '-p',
-      String(partition),
-      '-o',
-      offset,
-      '-c',
-      '1',
-      '-e',
-      '-q',
-      '-f',
-      '%o:%s',
-    ],
-    { encoding: 'buffer', maxBuffer: 64 * 1024 * 1024 },
+  records: { key: string | null; value: string }[],
+): Promise<{ partition: number; offset: number }[]> {
+  const bin = await pythonTool('kafka-python', KAFKA_PYTHON);
+  const child = execFile(
+    join(bin, 'python'),
+    [join(repositoryRoot, 'test', 'support', 'peers', 'produce.py'), bootstrap, topic],
+    { maxBuffer: 64 * 1024 * 1024, timeout: 90_000 },
   );
-  const prefix = `${offset}:`;
-  return stdout.subarray(0, prefix.length).toString() === prefix ? stdout.subarray(prefix.length) : undefined;
-}
-
-/** Produces `key\tvalue` lines with Apache Kafka's own console producer (the Java client). */
-export async function produceWithJavaClient(
-  bootstrap: string,
-  topic: string,
-  lines: string[],
-): Promise<void> {
-  const { libs } = await installKafka();
-  const child = execFile('java', [
-    '-cp',
-    join(libs, '*'),
-    'org.apache.kafka.tools.ConsoleProducer',
-    '--bootstrap-server',
-    bootstrap,
-    '--topic',
-    topic,
-    '--property',
-    'parse.key=true',
-    '--property',
-    'key.separator=\t',
-  ]);
-  const exited = new Promise<void>((resolve, reject) =>
-    child.once('exit', (code) =>
-      code === 0 ? resolve() : reject(new Error(`ConsoleProducer exited ${code}`)),
-    ),
-  );
-  child.stdin?.end(`${lines.join('\n')}\n`);
-  await exited;
+  let stdout = '';
+  let stderr = '';
+  child.stdout?.on('data', (chunk: Buffer) => {
+    stdout += chunk.toString();
+  });
+  child.stderr?.on('data', (chunk: Buffer) => {
+    stderr += chunk.toString();
+  });
+  child.stdin?.end(JSON.stringify(records));
+  const code = await new Promise<number | null>((resolve) => child.once('close', resolve));
+  if (code !== 0) throw new Error(`produce.py exited ${code}:\n${stderr}`);
+  return stdout
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => JSON.parse(line) as { partition: number; offset: number });
 }
 
 /**

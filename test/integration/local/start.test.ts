@@ -2,7 +2,8 @@
  * `npm start` as its users treat it: a topic with 1,000 partitions created through the API while produce
  * requests keep flowing (the API answers every request, resident memory stays under the README's bound),
  * then one of its children killed from outside (SIGKILL, SIGABRT): `npm start` says which and how, exits
- * non-zero, and leaves no process behind. Each run has its own ports and broker data folder.
+ * non-zero, and leaves no process behind. Each run has its own ports and broker data folder; the broker is
+ * the one LOCAL_BROKER names, as for npm start.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -10,9 +11,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import { freePort, repositoryRoot } from '../../../infra/kafka/broker.js';
+import { localBrokerKind } from '../../../infra/local/broker.js';
 import { afterFile } from '../../support/cleanup.js';
 import { uniqueName } from '../../support/kafka.js';
 import { commandLine, descendants, isAlive, residentBytes } from '../../support/processes.js';
+
+const kind = localBrokerKind();
 
 /** The README's bounds for the local stack with a 1,000-partition topic (resident memory). */
 const BOUNDS = {
@@ -20,9 +24,23 @@ const BOUNDS = {
   offline: 1024 ** 3,
   /** The esbuild service processes serverless offline builds with (they do not grow with Kafka's work). */
   esbuild: 1024 ** 3,
-  /** The broker's JVM (heap at most 768 MiB). */
-  kafka: 1.5 * 1024 ** 3,
+  /** The embedded broker (its data on disk), or Apache Kafka's JVM (heap at most 768 MiB). */
+  broker: kind === 'embedded' ? 512 * 1024 ** 2 : 1.5 * 1024 ** 3,
 };
+/** How the broker's process is found, how npm start names it, and how it crashes. */
+const BROKER =
+  kind === 'embedded'
+    ? {
+        marker: 'src/broker/cli.ts',
+        name: (pid: number) => `embedded broker (node, pid ${pid})`,
+        // An out-of-memory kill; SIGABRT would leave a core file wherever core dumps are enabled.
+        crash: 'SIGKILL' as const,
+      }
+    : {
+        marker: 'kafka.Kafka',
+        name: (pid: number) => `Apache Kafka (java, pid ${pid})`,
+        crash: 'SIGABRT' as const,
+      };
 const PARTITIONS = 1000;
 
 interface LocalStack {
@@ -162,11 +180,11 @@ describe('npm start', () => {
     const load = uniqueName('start.load');
     expect((await call(`${stack.url}/v1/topics`, 'POST', { name: load, partitions: 3 })).status).toBe(201);
     const offlinePid = stack.part('serverless offline start');
-    const kafkaPid = stack.part('kafka.Kafka');
+    const brokerPid = stack.part(BROKER.marker);
     // Resident memory by command: serverless offline (the functions are its threads), esbuild's service
-    // processes it started, the JVM.
+    // processes it started, the broker.
     const memory = () => {
-      const bytes = { offline: residentBytes(offlinePid), esbuild: 0, kafka: residentBytes(kafkaPid) };
+      const bytes = { offline: residentBytes(offlinePid), esbuild: 0, broker: residentBytes(brokerPid) };
       for (const pid of descendants(offlinePid)) bytes.esbuild += residentBytes(pid);
       return bytes;
     };
@@ -174,7 +192,7 @@ describe('npm start', () => {
     const peak = { ...before };
     const sampler = setInterval(() => {
       const now = memory();
-      for (const key of ['offline', 'esbuild', 'kafka'] as const) peak[key] = Math.max(peak[key], now[key]);
+      for (const key of ['offline', 'esbuild', 'broker'] as const) peak[key] = Math.max(peak[key], now[key]);
     }, 250);
     const latencies: number[] = [];
     const failures: string[] = [];
@@ -221,7 +239,7 @@ describe('npm start', () => {
         `${latencies.length} produce requests to another topic meanwhile: p50 ${Math.round(percentile(latencies, 50))} ms, ` +
         `p99 ${Math.round(percentile(latencies, 99))} ms, max ${Math.round(Math.max(...latencies))} ms, ` +
         `${failures.length} not 200; RSS MiB before -> peak: serverless offline ${mib(before.offline)} -> ${mib(peak.offline)}, ` +
-        `its esbuild services ${mib(before.esbuild)} -> ${mib(peak.esbuild)}, Kafka ${mib(before.kafka)} -> ${mib(peak.kafka)}`,
+        `its esbuild services ${mib(before.esbuild)} -> ${mib(peak.esbuild)}, ${kind} broker ${mib(before.broker)} -> ${mib(peak.broker)}`,
     );
     expect(created.status, JSON.stringify(created.body)).toBe(201);
     expect(created.body.partitions).toHaveLength(PARTITIONS);
@@ -232,12 +250,12 @@ describe('npm start', () => {
     expect(latencies.length).toBeGreaterThan(0);
     expect(peak.offline).toBeLessThan(BOUNDS.offline);
     expect(peak.esbuild).toBeLessThan(BOUNDS.esbuild);
-    expect(peak.kafka).toBeLessThan(BOUNDS.kafka);
+    expect(peak.broker).toBeLessThan(BOUNDS.broker);
 
     await killPart(stack, 'serverless offline start', (pid) => `serverless offline (pid ${pid})`, 'SIGKILL');
   });
 
-  it("serves the schema registry with the service's schemas, then ends whole when the Kafka JVM aborts", {
+  it(`serves the schema registry with the service's schemas, then ends whole, with a message and a non-zero status, when the broker dies (${BROKER.crash})`, {
     timeout: 300_000,
   }, async () => {
     const stack = await npmStart();
@@ -255,6 +273,6 @@ describe('npm start', () => {
     expect(subjects).toContain('orders-value');
     expect(order.status).toBe(200);
 
-    await killPart(stack, 'kafka.Kafka', (pid) => `Apache Kafka (java, pid ${pid})`, 'SIGABRT');
+    await killPart(stack, BROKER.marker, BROKER.name, BROKER.crash);
   });
 });

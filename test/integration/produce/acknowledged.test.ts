@@ -4,11 +4,11 @@
  * grows the topic, deletes it and creates it again with fewer and with more partitions, and the broker is
  * paused (SIGSTOP) and resumed. Every record answered as written (200, or written in a 207) must then be
  * read back by kafka-python at its partition and offset, byte for byte; every other record must have been
- * answered with an error. The broker is this file's own, so pausing it disturbs no other test.
+ * answered with an error. The broker is this file's own (the one LOCAL_BROKER names, as a process of its
+ * own), so pausing it disturbs no other test.
  */
-import { rm } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type RunningKafka, startKafka } from '../../../infra/kafka/broker.js';
+import { type LocalBroker, startLocalBroker } from '../../../infra/local/broker.js';
 import { logger } from '../../../src/shared/logger.js';
 import { uniqueName } from '../../support/kafka.js';
 import type { PeerRecord } from '../../support/peers.js';
@@ -109,18 +109,17 @@ function mismatch(sent: SentRecord, read: PeerRecord | undefined): string | unde
 }
 
 describe('produce API: acknowledged means readable', () => {
-  let kafka: RunningKafka;
+  let broker: LocalBroker;
 
   const level = logger.getLevelName();
   beforeAll(async () => {
     // Tens of thousands of requests: their access log lines would drown the test's output.
     logger.setLogLevel('ERROR');
-    kafka = await startKafka();
+    broker = await startLocalBroker();
   });
   afterAll(async () => {
     logger.setLogLevel(level);
-    await kafka?.stop();
-    if (kafka) await rm(kafka.dataDir, { recursive: true, force: true });
+    await broker?.stop();
   });
 
   it('reads back every acknowledged record at its offset, through growth, recreation and a paused broker', async () => {
@@ -128,7 +127,7 @@ describe('produce API: acknowledged means readable', () => {
     const seed = testSeed();
     const random = seededRandom(seed);
     const topic = uniqueName('acknowledged');
-    const topology = topologyClient(kafka.bootstrap, topic);
+    const topology = topologyClient(broker.bootstrap, topic);
     await topology.create(1);
     const gate = quiescence();
     const written: Written[] = [];
@@ -141,7 +140,7 @@ describe('produce API: acknowledged means readable', () => {
     let running = true;
 
     const worker = async (id: number) => {
-      const api = produceHandler(kafka.bootstrap, {
+      const api = produceHandler(broker.bootstrap, {
         PRODUCE_TIMEOUT_MS: '4000',
         KAFKA_REQUEST_TIMEOUT_MS: '3000',
       });
@@ -213,7 +212,7 @@ describe('produce API: acknowledged means readable', () => {
       await pause(jitter(3000));
       await topology.grow(3);
       await pause(jitter(2000));
-      await pauseProcess(kafka.pid, 4500 + random.int(1500));
+      await pauseProcess(broker.pid, 4500 + random.int(1500));
       await pause(jitter(2000));
       await topology.grow(4);
       await pause(jitter(2000));
@@ -221,7 +220,7 @@ describe('produce API: acknowledged means readable', () => {
       await pause(jitter(3000));
       await topology.grow(3);
       await pause(jitter(1000));
-      await pauseProcess(kafka.pid, 4500 + random.int(1500));
+      await pauseProcess(broker.pid, 4500 + random.int(1500));
       await pause(jitter(2000));
       await recreate(MAX_PARTITIONS);
       await pause(jitter(4000));

@@ -1,8 +1,9 @@
 import { beforeAll, describe, expect, inject, it } from 'vitest';
-import { freePort, startKafka } from '../../../infra/kafka/broker.js';
+import { freePort } from '../../../infra/kafka/broker.js';
+import { startLocalBroker } from '../../../infra/local/broker.js';
 import { httpEvent } from '../../support/http-events.js';
 import { createTestTopic, createTopics, withAdmin } from '../../support/kafka.js';
-import { produceWithJavaClient, readWithKafkaPython } from '../../support/peers.js';
+import { produceWithKafkaPython, readWithKafkaPython } from '../../support/peers.js';
 import { produceHandler } from '../../support/produce.js';
 
 const bootstrap = inject('kafkaBrokers');
@@ -106,31 +107,25 @@ describe('produce handler against a real broker', () => {
     });
   });
 
-  it('puts keys on the partitions the Java client picks (murmur2)', async () => {
-    // Prepare
-    const [javaTopic, ourTopic] = await Promise.all([
-      createTestTopic(bootstrap, 'murmur-java', { partitions: 7 }),
+  it('puts keys on the partitions the Java client picks (murmur2, as kafka-python reproduces it)', async () => {
+    // Prepare: kafka-python's default partitioner is the Java client's (murmur2 of the key bytes).
+    const [peerTopic, ourTopic] = await Promise.all([
+      createTestTopic(bootstrap, 'murmur-peer', { partitions: 7 }),
       createTestTopic(bootstrap, 'murmur-ours', { partitions: 7 }),
     ]);
     const keys = Array.from({ length: 40 }, (_, i) => `key-${i}-${'é'.repeat(i % 3)}`);
-    await produceWithJavaClient(
+    const peer = await produceWithKafkaPython(
       bootstrap,
-      javaTopic,
-      keys.map((key) => `${key}\tv`),
+      peerTopic,
+      keys.map((key) => ({ key, value: 'v' })),
     );
 
     // Act
     const answer = await api.produce(ourTopic, { records: keys.map((key) => ({ key, value: 'v' })) });
 
     // Assess
-    const javaPartitions = new Map(
-      (await readWithKafkaPython(bootstrap, javaTopic, keys.length)).map((r) => [
-        Buffer.from(r.key ?? '', 'base64').toString(),
-        r.partition,
-      ]),
-    );
     expect(answer.body.records.map((r: { partition: number }) => r.partition)).toEqual(
-      keys.map((key) => javaPartitions.get(key)),
+      peer.map((r) => r.partition),
     );
   });
 
@@ -240,25 +235,25 @@ describe('produce handler against a real broker', () => {
     });
 
     it('never answers 200 once the broker went down mid-life', async () => {
-      // Prepare: a broker of its own, so it can be stopped.
-      const kafka = await startKafka();
+      // Prepare: a broker of its own (the one LOCAL_BROKER names), so it can be stopped.
+      const broker = await startLocalBroker();
       try {
-        const local = produceHandler(kafka.bootstrap, {
+        const local = produceHandler(broker.bootstrap, {
           PRODUCE_TIMEOUT_MS: '4000',
           KAFKA_CONNECTION_TIMEOUT_MS: '500',
         });
-        await createTopics(kafka.bootstrap, [{ name: 'doomed' }]);
+        await createTopics(broker.bootstrap, [{ name: 'doomed' }]);
         expect((await local.produce('doomed', { records: [{ value: 'before' }] })).status).toBe(200);
 
         // Act
-        await kafka.stop();
+        await broker.stop();
         const answer = await local.produce('doomed', { records: [{ value: 'after' }] });
 
         // Assess
         expect([503, 504]).toContain(answer.status);
         expect(answer.body.error.retriable).toBe(true);
       } finally {
-        await kafka.stop();
+        await broker.stop();
       }
     });
   });

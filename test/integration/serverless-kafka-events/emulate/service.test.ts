@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
 import { type RunningOffline, startOffline } from '../../../support/offline.js';
-import { produceWithJavaClient, readWithKafkaPython } from '../../../support/peers.js';
+import { produceWithKafkaPython, readWithKafkaPython } from '../../../support/peers.js';
 
 const bootstrap = inject('kafkaBrokers');
 
@@ -25,8 +25,8 @@ describe('the local stack (serverless.yml, stage local), as npm start runs it', 
       attributes: { sessionId: 's-1', userId: 'u-1', page: '/home?x=1' },
     };
 
-    // Act: Apache Kafka's own console producer, not our code.
-    await produceWithJavaClient(bootstrap, 'events', [`u-1\t${JSON.stringify(event)}`]);
+    // Act: kafka-python's producer, not our code.
+    await produceWithKafkaPython(bootstrap, 'events', [{ key: 'u-1', value: JSON.stringify(event) }]);
 
     // Assess
     const processed = (await readWithKafkaPython(bootstrap, 'events.processed', 1, 45)).map((record) => ({
