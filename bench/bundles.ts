@@ -42,6 +42,16 @@ const consumerValues: Record<keyof typeof CONSUMER_TOPICS, unknown> = {
   },
   logs: '2026-01-01T00:00:00Z INFO checkout started',
   metrics: { name: 'latency_ms', value: 42, time: '2026-01-01T00:00:00Z', tags: { route: '/home' } },
+  // As the mapping delivers an Avro record in JSON format.
+  orders: {
+    id: 'o-cold',
+    customerId: 'c-1',
+    items: [{ sku: 'sku-1', quantity: 1, unitPriceCents: 100 }],
+    totalCents: 100,
+    currency: 'EUR',
+    placedAt: Date.parse('2026-01-01T00:00:00Z'),
+    note: null,
+  },
 };
 
 /** The first invocation of each function: an API Gateway request, or a one-record MSK event. */

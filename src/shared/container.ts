@@ -9,9 +9,14 @@ import { Metrics } from '@aws-lambda-powertools/metrics';
 import { S3Client } from '@aws-sdk/client-s3';
 import { loadAdminConfig } from './admin/config.js';
 import { AdminService } from './admin/service.js';
-import { loadConsumerConfig } from './consumer/config.js';
+import { loadConsumerConfig, loadEventRecordFormat } from './consumer/config.js';
 import type { Sink } from './consumer/output.js';
-import { type ConsumerDefinition, createConsumer, type KafkaHandler } from './consumer/runtime.js';
+import {
+  type ConsumerDefinition,
+  createConsumer,
+  type KafkaHandler,
+  readsSourceRecords,
+} from './consumer/runtime.js';
 import { eventsConsumer } from './events/consumer.js';
 import { KafkaAdmin } from './kafka/admin.js';
 import { KafkaConnection } from './kafka/client.js';
@@ -21,9 +26,11 @@ import { archiveSink } from './logs/archive.js';
 import { loadLogsConfig } from './logs/config.js';
 import { logsConsumer } from './logs/consumer.js';
 import { loadWindowMs, metricsConsumer } from './metrics/consumer.js';
+import { ordersConsumer } from './orders/consumer.js';
 import { loadProduceConfig } from './produce/config.js';
 import { ProduceService } from './produce/service.js';
 import { loadSchemaRegistryConfig } from './schema/config.js';
+import { type SchemaDeserializer, schemaDeserializerFor } from './schema/deserializer.js';
 import { type SchemaSerializer, schemaSerializerFor } from './schema/serializer.js';
 import { CONSUMER_TOPICS } from './topics.js';
 
@@ -56,6 +63,13 @@ function schemaSerializer(): SchemaSerializer {
   return serializer;
 }
 
+let deserializer: SchemaDeserializer | undefined;
+/** Decodes SOURCE records with the registry; its schemas by id are kept for the container's life. */
+function schemaDeserializer(): SchemaDeserializer {
+  deserializer ??= schemaDeserializerFor(loadSchemaRegistryConfig());
+  return deserializer;
+}
+
 let produce: ProduceService | undefined;
 /** The produce API's service. */
 export function produceService(): ProduceService {
@@ -76,8 +90,8 @@ function consumerMetrics(): Metrics {
   return metrics;
 }
 
-function consumerHandler<T>(
-  definition: ConsumerDefinition<T>,
+function consumerHandler<T, K>(
+  definition: ConsumerDefinition<T, K>,
   outputTopic: string,
   sinks: Sink[] = [],
 ): KafkaHandler {
@@ -85,6 +99,19 @@ function consumerHandler<T>(
     ...loadConsumerConfig(outputTopic),
     writer: recordWriter(),
     sinks,
+    metrics: consumerMetrics(),
+  });
+}
+
+/** A consumer reading schema registry records; the registry is reached only for SOURCE records. */
+function registryConsumerHandler<T, K>(
+  definition: ConsumerDefinition<T, K>,
+  outputTopic: string,
+): KafkaHandler {
+  return createConsumer(definition, {
+    ...loadConsumerConfig(outputTopic),
+    writer: recordWriter(),
+    deserializer: readsSourceRecords(definition) ? schemaDeserializer() : undefined,
     metrics: consumerMetrics(),
   });
 }
@@ -115,4 +142,9 @@ export function logsHandler(): KafkaHandler {
 /** The metrics function: `metrics` to `metrics.aggregated`. */
 export function metricsHandler(): KafkaHandler {
   return consumerHandler(metricsConsumer(loadWindowMs()), CONSUMER_TOPICS.metrics.output.name);
+}
+
+/** The orders function: `orders` (Avro, as EVENT_RECORD_FORMAT says the mapping delivers it) to `orders.processed`. */
+export function ordersHandler(): KafkaHandler {
+  return registryConsumerHandler(ordersConsumer(loadEventRecordFormat()), CONSUMER_TOPICS.orders.output.name);
 }

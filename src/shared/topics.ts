@@ -44,23 +44,15 @@ export const CONSUMER_TOPICS = Object.freeze({
     partitions: 3,
     configs: { 'cleanup.policy': 'compact' },
   }),
-});
-
-/**
- * `orders`: orders as Avro records of the schema registry's `orders-value` subject (schemas/orders-value.avsc),
- * produced with `valueFormat: avro`, keyed by order id.
- */
-export const ORDERS_TOPIC: TopicDeclaration = Object.freeze({
-  name: 'orders',
-  partitions: 3,
-  configs: { 'retention.ms': String(7 * DAY_MS) },
+  // Orders as Avro records of the schema registry's `orders-value` subject (schemas/orders-value.avsc),
+  // produced with `valueFormat: avro` and keyed by order id; summaries keyed by customer.
+  orders: consumerTopics('orders', 7, { name: 'orders.processed', partitions: 3, configs: {} }),
 });
 
 const consumers = Object.values(CONSUMER_TOPICS);
 
 /** Every topic of the service: inputs, outputs, then dead-letter topics. */
 export const SERVICE_TOPICS: readonly TopicDeclaration[] = Object.freeze([
-  ORDERS_TOPIC,
   ...consumers.map((topics) => topics.input),
   ...consumers.map((topics) => topics.output),
   ...consumers.map((topics) => topics.deadLetter),

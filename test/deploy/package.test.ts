@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { repositoryRoot } from '../../infra/kafka/broker.js';
-import { CONSUMER_TOPICS, ORDERS_TOPIC } from '../../src/shared/topics.js';
+import { CONSUMER_TOPICS } from '../../src/shared/topics.js';
 import { describeMatches, lintTemplates } from './support/cfn-lint.js';
 import { bundleSource, type PackagedService, packageService } from './support/package.js';
 import { type Resource, resourcesOfType, type Template } from './support/template.js';
@@ -22,6 +22,7 @@ const ZIP_BUDGET_BYTES: Record<string, number> = {
   events: 400 * KB,
   metrics: 400 * KB,
   logs: 400 * KB,
+  orders: 400 * KB,
 };
 
 /** What serverless.yml leaves out of the bundles (custom.esbuild.exclude): never imported at module load. */
@@ -69,6 +70,15 @@ describe.each([
     {
       schemaRegistryUrl: 'https://psrc-12345.eu-west-1.aws.confluent.cloud',
       schemaRegistrySecretArn: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:schema-registry-AbCdEf',
+      ordersSchemaRegistry: 'confluent',
+    },
+  ],
+  [
+    'prod',
+    {
+      ordersSchemaRegistry: 'glue',
+      ordersGlueRegistryArn: 'arn:aws:glue:eu-west-1:123456789012:registry/shop',
+      ordersEventRecordFormat: 'SOURCE',
     },
   ],
 ])('serverless package --stage %s %j, without AWS credentials', (stage, params: Record<string, string>) => {
@@ -211,7 +221,9 @@ describe.each([
       .map(topicOfArn)
       .sort();
     expect(written).toEqual(
-      [ORDERS_TOPIC.name, ...Object.values(CONSUMER_TOPICS).map((topics) => topics.input.name)].sort(),
+      Object.values(CONSUMER_TOPICS)
+        .map((topics) => topics.input.name)
+        .sort(),
     );
   });
 
@@ -279,16 +291,92 @@ describe.each([
         MaximumBatchingWindowInSeconds: 10,
         AmazonManagedKafkaEventSourceConfig: group('metrics'),
       },
+      ...ordersMapping(),
     });
   });
 
+  /** The orders mapping the stage's params ask for: provisioned, through its schema registry, or none. */
+  function ordersMapping() {
+    const registry = params.ordersSchemaRegistry ?? 'none';
+    if (registry === 'none') return {};
+    const SchemaRegistryConfig =
+      registry === 'glue'
+        ? { SchemaRegistryURI: params.ordersGlueRegistryArn }
+        : {
+            SchemaRegistryURI: params.schemaRegistryUrl,
+            AccessConfigs: [{ Type: 'BASIC_AUTH', URI: params.schemaRegistrySecretArn }],
+          };
+    return {
+      orders: {
+        Topics: ['orders'],
+        StartingPosition: 'TRIM_HORIZON',
+        BatchSize: 100,
+        MaximumBatchingWindowInSeconds: 1,
+        FunctionResponseTypes: ['ReportBatchItemFailures'],
+        ProvisionedPollerConfig: { MinimumPollers: 1, MaximumPollers: 3 },
+        AmazonManagedKafkaEventSourceConfig: {
+          ConsumerGroupId: `kafka-lambda-runtime-${stage}-orders`,
+          SchemaRegistryConfig: {
+            ...SchemaRegistryConfig,
+            EventRecordFormat: params.ordersEventRecordFormat ?? 'JSON',
+            SchemaValidationConfigs: [{ Attribute: 'VALUE' }],
+          },
+        },
+      },
+    };
+  }
+
+  // Only the runs with an orders registry have its IAM: the test exists there and nowhere else.
+  if (params.ordersSchemaRegistry && params.ordersSchemaRegistry !== 'none') {
+    it('lets only the orders role use the orders registry, and waits for that before creating the mapping', () => {
+      const policies = resourcesOfType(packaged.template, 'AWS::IAM::Policy');
+      expect(policies.map(([id]) => id)).toEqual(['OrdersLambdaFunctionSchemaRegistryPolicy']);
+      const [[, policy] = []] = policies;
+      expect(policy?.Properties?.Roles).toEqual([{ Ref: 'OrdersConsumerRole' }]);
+      const granted = (policy?.Properties?.PolicyDocument as { Statement: Statement[] } | undefined)
+        ?.Statement;
+      expect(granted).toEqual(
+        params.ordersSchemaRegistry === 'glue'
+          ? [
+              { Effect: 'Allow', Action: ['glue:GetRegistry'], Resource: params.ordersGlueRegistryArn },
+              {
+                Effect: 'Allow',
+                Action: ['glue:GetSchemaVersion'],
+                Resource: [params.ordersGlueRegistryArn, 'arn:aws:glue:eu-west-1:123456789012:schema/shop/*'],
+              },
+            ]
+          : [
+              {
+                Effect: 'Allow',
+                Action: ['secretsmanager:GetSecretValue'],
+                Resource: [params.schemaRegistrySecretArn],
+              },
+            ],
+      );
+      const [[, mapping] = []] = resourcesOfType(packaged.template, 'AWS::Lambda::EventSourceMapping').filter(
+        ([, resource]) => (resource.Properties?.Topics as string[] | undefined)?.[0] === 'orders',
+      );
+      expect([(mapping as { DependsOn?: string | string[] } | undefined)?.DependsOn].flat()).toContain(
+        'OrdersLambdaFunctionSchemaRegistryPolicy',
+      );
+      const functions = Object.fromEntries(lambdaFunctions(packaged.template));
+      const variables = (
+        functions.OrdersLambdaFunction?.Properties?.Environment as
+          | { Variables?: Record<string, unknown> }
+          | undefined
+      )?.Variables;
+      expect(variables?.EVENT_RECORD_FORMAT).toBe(params.ordersEventRecordFormat ?? 'JSON');
+    });
+  }
+
   it('makes the consumer functions answer in the format their event sources expect', () => {
-    const expected = stage === 'prod' ? 'true' : 'false';
     const consumers = lambdaFunctions(packaged.template).filter(([id]) =>
       Object.keys(CONSUMER_TOPICS).some((name) => id === logicalId(name)),
     );
     expect(consumers).toHaveLength(Object.keys(CONSUMER_TOPICS).length);
     for (const [id, fn] of consumers) {
+      // A schema registry needs a provisioned mapping: the orders function answers partially everywhere.
+      const expected = stage === 'prod' || id === logicalId('orders') ? 'true' : 'false';
       const variables = (fn.Properties?.Environment as { Variables?: Record<string, unknown> } | undefined)
         ?.Variables;
       expect(variables?.REPORT_BATCH_ITEM_FAILURES, id).toBe(expected);
@@ -304,7 +392,10 @@ describe.each([
         mappings.find(([, resource]) =>
           JSON.stringify(resource.Properties?.FunctionName).includes(functionId),
         ) ?? [];
-      expect(mapping?.Properties?.Topics, name).toEqual([topics.input.name]);
+      // A stage without an orders registry deploys the orders function without a trigger.
+      if (name === 'orders' && (params.ordersSchemaRegistry ?? 'none') === 'none')
+        expect(mapping).toBeUndefined();
+      else expect(mapping?.Properties?.Topics, name).toEqual([topics.input.name]);
       const role = functions[functionId]?.Properties?.Role as { 'Fn::GetAtt': [string] } | undefined;
       const [roleId = ''] = role?.['Fn::GetAtt'] ?? [];
       const roleResource = packaged.template.Resources[roleId] as Resource;

@@ -26,6 +26,7 @@ export interface RecordSpec {
   value?: unknown;
   headers?: [string, string | Buffer][];
   valueSchemaMetadata?: { dataFormat: string; schemaId?: string };
+  keySchemaMetadata?: { dataFormat: string; schemaId?: string };
 }
 
 const FIXED_TIMESTAMP = Date.UTC(2026, 0, 2, 3, 4, 5);
@@ -55,6 +56,7 @@ export function kafkaRecord(spec: RecordSpec): KafkaEventRecord {
   if ('key' in spec) record.key = spec.key === null || spec.key === undefined ? null : base64(spec.key);
   if ('value' in spec) record.value = spec.value === null ? null : encodeValue(spec.value);
   if (spec.valueSchemaMetadata) record.valueSchemaMetadata = spec.valueSchemaMetadata;
+  if (spec.keySchemaMetadata) record.keySchemaMetadata = spec.keySchemaMetadata;
   return record;
 }
 

@@ -94,17 +94,37 @@ export async function deserializeWithConfluentPython(
   format: 'avro' | 'jsonschema' | 'protobuf',
   values: Buffer[],
 ): Promise<unknown[]> {
+  const stdout = await confluentPython('schema_deserialize.py', [
+    url,
+    topic,
+    format,
+    JSON.stringify(values.map((value) => value.toString('hex'))),
+  ]);
+  return JSON.parse(stdout) as unknown[];
+}
+
+/** Runs a peer script of test/support/peers with confluent-kafka's venv; resolves with its stdout. */
+async function confluentPython(script: string, args: string[]): Promise<string> {
   const bin = await pythonTool('confluent-kafka', CONFLUENT_KAFKA);
   const { stdout } = await run(
     join(bin, 'python'),
-    [
-      join(repositoryRoot, 'test', 'support', 'peers', 'schema_deserialize.py'),
-      url,
-      topic,
-      format,
-      JSON.stringify(values.map((value) => value.toString('hex'))),
-    ],
+    [join(repositoryRoot, 'test', 'support', 'peers', script), ...args],
     { timeout: 120_000 },
   );
-  return JSON.parse(stdout) as unknown[];
+  return stdout;
+}
+
+/**
+ * Writes `records` to `topic` with Python confluent-kafka's Producer and AvroSerializer (the subject's latest
+ * schema in the registry at `url`); resolves with how many the broker acknowledged.
+ */
+export async function produceAvroWithConfluentPython(
+  bootstrap: string,
+  url: string,
+  topic: string,
+  records: { key: string; value: unknown }[],
+): Promise<number> {
+  return Number(
+    (await confluentPython('schema_produce.py', [bootstrap, url, topic, JSON.stringify(records)])).trim(),
+  );
 }

@@ -3,8 +3,8 @@
  * (https://docs.aws.amazon.com/lambda/latest/dg/services-consume-kafka-events.html): each attribute listed
  * in `schemaValidationConfigs` (KEY, VALUE) is deserialized through the registry (src/shared/schema/
  * deserializer.ts), which validates it; attributes not listed pass through untouched. `JSON` delivers the
- * decoded attribute as JSON text, `SOURCE` its payload with the schema metadata (the Confluent header)
- * removed; either way the record carries `keySchemaMetadata` / `valueSchemaMetadata` and filter patterns
+ * decoded attribute as JSON text, `SOURCE` its bytes without the magic byte and schema id (Protobuf
+ * message indexes kept); either way the record carries `keySchemaMetadata` / `valueSchemaMetadata` and filter patterns
  * see the decoded value. A record whose schema id the registry does not have is rejected with
  * SCHEMA_NOT_FOUND, one that does not decode with DESERIALIZATION_ERROR; the registry being unreachable is
  * thrown (the caller waits and tries again: a record is never dropped for it).
@@ -12,6 +12,7 @@
 import { SchemaDeserializationError, SchemaNotFoundError } from '../../shared/errors.js';
 import type { ConsumedMessage } from '../../shared/kafka/group-consumer.js';
 import type { SchemaDeserializer } from '../../shared/schema/deserializer.js';
+import { withoutSchemaId } from '../../shared/schema/wire.js';
 import type { DeliveredMessage } from './event.js';
 import type { SchemaRegistrySettings } from './sources.js';
 
@@ -40,10 +41,10 @@ export function recordDecoder(
 ): RecordDecoder {
   const json = settings.eventRecordFormat === 'JSON';
   const decodeAttribute = async (bytes: Buffer) => {
-    const { schemaId, schemaType, value, payload } = await deserializer.deserialize(bytes);
+    const { schemaId, schemaType, value } = await deserializer.deserialize(bytes);
     const text = Buffer.from(JSON.stringify(value), 'utf8');
     return {
-      delivered: json ? text : Buffer.from(payload.buffer, payload.byteOffset, payload.byteLength),
+      delivered: json ? text : Buffer.from(withoutSchemaId(bytes)),
       text,
       metadata: { dataFormat: schemaType, schemaId: String(schemaId) },
     };

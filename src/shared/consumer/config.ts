@@ -19,3 +19,13 @@ export function loadConsumerConfig(defaultOutputTopic: string, env: NodeJS.Proce
     env,
   );
 }
+
+/**
+ * How the function's event source mapping delivers schema registry records: EVENT_RECORD_FORMAT must equal
+ * its `schemaRegistryConfig.eventRecordFormat` (serverless.yml sets both from one param). Throws
+ * ConfigurationError.
+ */
+export function loadEventRecordFormat(env: NodeJS.ProcessEnv = process.env): 'JSON' | 'SOURCE' {
+  return readConfig({ format: ['EVENT_RECORD_FORMAT', z.enum(['JSON', 'SOURCE']).default('JSON')] }, env)
+    .format;
+}

@@ -1,5 +1,8 @@
 /**
  * Turns a record of the Lambda event into bytes, then into a typed value checked by the function's zod schema.
+ * Values (and keys) are JSON, UTF-8 text, or a schema registry's Avro, Protobuf or JSON Schema records, either
+ * already decoded by the event source mapping (its `eventRecordFormat: JSON`) or as bytes decoded here with
+ * the registry (`SOURCE`); docs/consumers.md.
  *
  * Why not @aws-lambda-powertools/kafka (evaluated at 2.35.0, `kafkaConsumer`): it does accept both
  * `eventSource` spellings (it never reads the field), an absent key and an absent or null value, and its
@@ -9,10 +12,23 @@
  * text on, so "undecodable" and "schema-invalid" become one error; UTF-8 is decoded leniently, so invalid
  * bytes silently become U+FFFD; headers come out as UTF-8 strings (binary headers are lost; the dead-letter
  * topic needs the original bytes); an empty key is reported as absent; and records lose their per-partition
- * grouping. So decoding is ours, and small.
+ * grouping. Its Avro and Protobuf deserializers do not fit either: they take the schema from the code, never
+ * from a registry (no schema id is looked up, so a producer's new version is misread), parse the Avro schema
+ * again for every record, read Avro bytes as they come (a record still in Confluent's wire format, from a
+ * mapping without a registry, fails), skip Protobuf message indexes by trying two varint readings in turn
+ * instead of reading them, have no JSON Schema, and put the record's base64 bytes in their error messages.
+ * So decoding is ours, and small; the formats are src/shared/schema's.
  */
 import type * as z from 'zod';
-import { RecordSchemaError, RecordUndecodableError, type ServiceError } from '../errors.js';
+import {
+  RecordSchemaError,
+  RecordUndecodableError,
+  SchemaRegistryAuthenticationError,
+  ServiceError,
+} from '../errors.js';
+import type { SchemaType } from '../schema/registry-client.js';
+import { SCHEMA_TYPES, type SchemaFormat } from '../schema/serializer.js';
+import { wireHeader } from '../schema/wire.js';
 import type { KafkaEventRecord } from './event.js';
 
 /** A record's coordinates: what identifies it for Lambda, the dead-letter topic and idempotent outputs. */
@@ -42,16 +58,43 @@ export interface RawRecord extends Coordinates {
   bytes: number;
 }
 
-/** A record whose value passed the function's schema. */
-export interface ConsumerRecord<T> extends RawRecord {
+/** A record whose value (and key, when the function declares its format) passed the function's schemas. */
+export interface ConsumerRecord<T, K = undefined> extends RawRecord {
   /** The decoded, validated value. */
   data: T;
+  /** The decoded, validated key: null for a record without a key, undefined when no key format is declared. */
+  keyData: K | null;
 }
 
-/** How a function's values are encoded: JSON, or UTF-8 text. Both are validated by `schema`. */
+/**
+ * How the event source mapping delivers a schema registry's records, as its `schemaRegistryConfig`
+ * `eventRecordFormat` says: `JSON`, the decoded record as JSON text; `SOURCE`, the record's bytes, decoded
+ * here with the registry (SCHEMA_REGISTRY_URL). `SOURCE` also reads records of a mapping without a registry,
+ * still in Confluent's wire format as the producer wrote them.
+ */
+export type EventRecordFormat = 'JSON' | 'SOURCE';
+
+/**
+ * How a function's values (or keys) are encoded: JSON, UTF-8 text, or a schema registry's format (`avro`,
+ * `protobuf`, `jsonschema`) as the mapping delivers it. Every one is validated by `schema` (zod), which
+ * for a registry format checks the decoded record: the JSON shape of docs/consumers.md.
+ */
 export type ValueFormat<T> =
   | { format: 'json'; schema: z.ZodType<T> }
-  | { format: 'text'; schema: z.ZodType<T, string> };
+  | { format: 'text'; schema: z.ZodType<T, string> }
+  | { format: SchemaFormat; eventRecordFormat: EventRecordFormat; schema: z.ZodType<T> };
+
+/** A record's schema registry metadata, as the mapping sets it (`keySchemaMetadata`, `valueSchemaMetadata`). */
+type SchemaMetadata = KafkaEventRecord['valueSchemaMetadata'];
+
+/**
+ * Decodes Confluent wire-format bytes with the registry (src/shared/schema/deserializer.ts): the schema
+ * id's schema, its type, and the record as JSON. Throws the registry client's errors (SchemaNotFoundError,
+ * SchemaRegistryUnavailableError, ...) and a decoding error for bytes that do not decode.
+ */
+export interface RecordDeserializer {
+  deserialize(bytes: Uint8Array): Promise<{ schemaId: number; schemaType: SchemaType; value: unknown }>;
+}
 
 const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
 const utf8 = new TextDecoder('utf-8', { fatal: true });
@@ -109,46 +152,133 @@ function toRaw(
   };
 }
 
-/**
- * Decodes and validates a non-null value. Bytes that are not UTF-8 or not JSON are
- * {@link RecordUndecodableError}; a value that breaks the schema is {@link RecordSchemaError}. Messages name
- * the problem and the path, never the value (it may hold secrets).
- */
-function decodeValue<T>(value: Buffer, format: ValueFormat<T>): T {
-  let text: string;
+type Field = 'key' | 'value';
+
+function utf8Text(bytes: Buffer, field: Field): string {
   try {
-    text = utf8.decode(value);
+    return utf8.decode(bytes);
   } catch {
-    throw new RecordUndecodableError('value is not valid UTF-8');
+    throw new RecordUndecodableError(`${field} is not valid UTF-8`);
   }
-  let input: unknown = text;
-  if (format.format === 'json') {
-    try {
-      input = JSON.parse(text);
-    } catch {
-      throw new RecordUndecodableError('value is not valid JSON');
+}
+
+function parseJson(text: string, field: Field): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new RecordUndecodableError(`${field} is not valid JSON`);
+  }
+}
+
+/** A Confluent schema id, as the mapping writes it in the metadata; Glue's are UUIDs. */
+const CONFLUENT_SCHEMA_ID = /^\d{1,10}$/;
+
+/**
+ * The record of a `SOURCE` key or value, as JSON. A mapping with a registry has removed the magic byte and
+ * the schema id (its metadata carries the id; Protobuf's message indexes stay in the bytes): they are put
+ * back, so one deserializer reads both. Registry failures other than a missing schema are transient (the
+ * batch comes again once the registry answers); the rest is {@link RecordUndecodableError}.
+ */
+async function deserialized(
+  bytes: Buffer,
+  format: SchemaFormat,
+  metadata: SchemaMetadata,
+  field: Field,
+  deserializer: RecordDeserializer | undefined,
+): Promise<unknown> {
+  if (!deserializer) {
+    throw new RecordUndecodableError(
+      `${field} is ${format} in SOURCE format, and this function has no schema registry (SCHEMA_REGISTRY_URL)`,
+      { retriable: true },
+    );
+  }
+  let framed = bytes;
+  if (metadata?.schemaId !== undefined) {
+    if (!CONFLUENT_SCHEMA_ID.test(metadata.schemaId)) {
+      throw new RecordUndecodableError(
+        `${field} has schema id ${metadata.schemaId}, not a Confluent registry's: read Glue registries' records with eventRecordFormat JSON`,
+      );
     }
+    framed = Buffer.concat([wireHeader(Number(metadata.schemaId)), bytes]);
   }
+  let decoded: Awaited<ReturnType<RecordDeserializer['deserialize']>>;
+  try {
+    decoded = await deserializer.deserialize(framed);
+  } catch (error) {
+    if (error instanceof SchemaRegistryAuthenticationError) {
+      // Wrong credentials are the deployment's to fix; every record would fail alike, so none is dead-lettered.
+      throw new SchemaRegistryAuthenticationError(error.message, { retriable: true, cause: error });
+    }
+    if (error instanceof ServiceError) throw error;
+    throw new RecordUndecodableError(`${field} does not decode: ${(error as Error).message}`, {
+      cause: error,
+    });
+  }
+  if (decoded.schemaType !== SCHEMA_TYPES[format]) {
+    throw new RecordUndecodableError(
+      `${field} is a ${decoded.schemaType} record (schema id ${decoded.schemaId}), the function reads ${format}`,
+    );
+  }
+  return decoded.value;
+}
+
+/**
+ * Decodes and validates a non-null key or value. Bytes that are not UTF-8, not JSON or not a record of the
+ * registry are {@link RecordUndecodableError} (or the registry's SchemaNotFoundError); a value that breaks
+ * the schema is {@link RecordSchemaError}. Messages name the problem and the path, never the value (it may
+ * hold secrets).
+ */
+async function decodeField<T>(
+  bytes: Buffer,
+  format: ValueFormat<T>,
+  metadata: SchemaMetadata,
+  field: Field,
+  deserializer: RecordDeserializer | undefined,
+): Promise<T> {
+  let input: unknown;
+  if (format.format === 'text') input = utf8Text(bytes, field);
+  else if (format.format === 'json' || format.eventRecordFormat === 'JSON')
+    input = parseJson(utf8Text(bytes, field), field);
+  else input = await deserialized(bytes, format.format, metadata, field, deserializer);
   const result = format.schema.safeParse(input);
-  if (!result.success) throw new RecordSchemaError(schemaProblems(result.error));
+  if (!result.success) throw new RecordSchemaError(schemaProblems(result.error, field));
   return result.data;
 }
 
-function schemaProblems(error: z.ZodError): string {
+function schemaProblems(error: z.ZodError, field: Field): string {
   return error.issues
     .slice(0, 5)
-    .map((issue) => `${issue.path.length > 0 ? issue.path.join('.') : '(value)'}: ${issue.message}`)
+    .map((issue) => `${issue.path.length > 0 ? issue.path.join('.') : `(${field})`}: ${issue.message}`)
     .join('; ');
 }
 
 /** What decoding one record of the event gave. */
-export type Decoded<T> =
-  | { kind: 'record'; record: ConsumerRecord<T> }
+export type Decoded<T, K = undefined> =
+  | { kind: 'record'; record: ConsumerRecord<T, K> }
   | { kind: 'tombstone'; record: RawRecord }
-  | { kind: 'poison'; record: RawRecord; error: ServiceError };
+  | { kind: 'poison'; record: RawRecord; error: ServiceError }
+  /** A retriable failure (the registry did not answer): the record comes again. */
+  | { kind: 'failed'; record: RawRecord; error: ServiceError };
 
-/** Decodes one record of the event; never throws. */
-export function decodeRecord<T>(record: KafkaEventRecord, format: ValueFormat<T>): Decoded<T> {
+/** The formats of a function's records: its values', and its keys' when it reads them. */
+export interface RecordFormats<T, K = undefined> {
+  value: ValueFormat<T>;
+  key?: ValueFormat<K>;
+}
+
+/**
+ * Decodes one record of the event; never throws. `deserializer` reads `SOURCE` records of a registry
+ * format (their schema looked up once per container).
+ *
+ * @example
+ * const decoded = await decodeRecord(record, { value: { format: 'json', schema: Event } });
+ * if (decoded.kind === 'record') console.log(decoded.record.data);
+ */
+export async function decodeRecord<T, K = undefined>(
+  record: KafkaEventRecord,
+  formats: RecordFormats<T, K>,
+  deserializer?: RecordDeserializer,
+): Promise<Decoded<T, K>> {
   let raw: RawRecord;
   try {
     raw = rawRecord(record);
@@ -157,8 +287,26 @@ export function decodeRecord<T>(record: KafkaEventRecord, format: ValueFormat<T>
   }
   if (raw.value === null) return { kind: 'tombstone', record: raw };
   try {
-    return { kind: 'record', record: { ...raw, data: decodeValue(raw.value, format) } };
+    const keyData =
+      formats.key && raw.key !== null
+        ? await decodeField(raw.key, formats.key, record.keySchemaMetadata, 'key', deserializer)
+        : null;
+    const data = await decodeField(
+      raw.value,
+      formats.value,
+      record.valueSchemaMetadata,
+      'value',
+      deserializer,
+    );
+    return {
+      kind: 'record',
+      record: { ...raw, data, keyData: (formats.key ? keyData : undefined) as K | null },
+    };
   } catch (error) {
-    return { kind: 'poison', record: raw, error: error as ServiceError };
+    const failure =
+      error instanceof ServiceError
+        ? error
+        : new RecordUndecodableError(`does not decode: ${String(error)}`, { cause: error });
+    return { kind: failure.retriable ? 'failed' : 'poison', record: raw, error: failure };
   }
 }

@@ -10,6 +10,7 @@ import {
   coordinatesOf,
   decodeRecord,
   type RawRecord,
+  type RecordDeserializer,
 } from './decode.js';
 import type { KafkaEventRecord } from './event.js';
 import type { Output } from './output.js';
@@ -26,7 +27,7 @@ export interface HandledPartition {
   /** Every record of the partition, decoded to bytes (dead letters carry them). */
   raw: RawRecord[];
   /** Records handed to the function (tombstones and poison excluded). */
-  handled: ConsumerRecord<unknown>[];
+  handled: ConsumerRecord<unknown, unknown>[];
   tombstones: number;
   outputs: Output[];
   /** Never retried: dead-lettered. */
@@ -45,15 +46,18 @@ function asHandlerError(error: unknown): ServiceError {
 
 /**
  * Decodes one partition's records (offset order) and runs the definition's record or batch handler on
- * them. Never throws: every failure is in the result, as poison or as a retriable failure.
+ * them. Never throws: every failure is in the result, as poison or as a retriable failure. A record that
+ * cannot be decoded for now (the schema registry did not answer) ends the partition's records handed on:
+ * it and the later ones come again. `deserializer` reads records in a registry's SOURCE format.
  *
  * @example
  * const handled = await handlePartition(definition, event.records['orders-0'] ?? []);
  * // handled.outputs to write, handled.poison to dead-letter, handled.failures for Lambda to retry
  */
-export async function handlePartition<T>(
-  definition: ConsumerDefinition<T>,
+export async function handlePartition<T, K = undefined>(
+  definition: ConsumerDefinition<T, K>,
   records: KafkaEventRecord[],
+  deserializer?: RecordDeserializer,
 ): Promise<HandledPartition> {
   const result: HandledPartition = {
     raw: [],
@@ -63,13 +67,18 @@ export async function handlePartition<T>(
     poison: [],
     failures: [],
   };
-  const valid: ConsumerRecord<T>[] = [];
+  const valid: ConsumerRecord<T, K>[] = [];
   for (const record of records) {
-    const decoded = decodeRecord(record, definition.value);
+    const decoded = await decodeRecord(record, definition, deserializer);
     result.raw.push(decoded.record);
     if (decoded.kind === 'poison') result.poison.push({ record: decoded.record, error: decoded.error });
     else if (decoded.kind === 'tombstone') result.tombstones++;
-    else valid.push(decoded.record);
+    else if (decoded.kind === 'record') valid.push(decoded.record);
+    else {
+      // Handing on the later records now would process them out of order: they come again with this one.
+      result.failures.push({ record: decoded.record, error: decoded.error });
+      break;
+    }
   }
   const { handler } = definition;
   if ('batch' in handler) {

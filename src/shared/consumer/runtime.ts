@@ -16,8 +16,9 @@
  */
 import type { Metrics } from '@aws-lambda-powertools/metrics';
 import type { Context } from 'aws-lambda';
+import { ConfigurationError } from '../config.js';
 import type { RecordWriter } from '../kafka/writer.js';
-import type { ConsumerRecord, ValueFormat } from './decode.js';
+import type { ConsumerRecord, RecordDeserializer, ValueFormat } from './decode.js';
 import { type KafkaBatchResponse, parseKafkaEvent } from './event.js';
 import { handlePartition } from './handle.js';
 import type { Output, OutputDraft, Sink } from './output.js';
@@ -25,22 +26,36 @@ import { report, respond, summarize } from './respond.js';
 import { kafkaSink, writeBatch } from './write.js';
 
 /** Handles one record; returns its output, or null when the record produces none. */
-export type RecordHandler<T> = (
-  record: ConsumerRecord<T>,
+export type RecordHandler<T, K = undefined> = (
+  record: ConsumerRecord<T, K>,
 ) => OutputDraft | null | Promise<OutputDraft | null>;
 
 /**
  * Handles one partition's records of the batch (offset order, poison and tombstones left out). Each output
  * names its sources; a throw fails every record given.
  */
-export type BatchHandler<T> = (records: ConsumerRecord<T>[]) => Output[] | Promise<Output[]>;
+export type BatchHandler<T, K = undefined> = (
+  records: ConsumerRecord<T, K>[],
+) => Output[] | Promise<Output[]>;
 
-/** A consumer function: its value format and schema, and a record or a batch handler. */
-export interface ConsumerDefinition<T> {
+/**
+ * A consumer function: its value format and schema, optionally its key format and schema (keys are bytes
+ * otherwise), and a record or a batch handler.
+ */
+export interface ConsumerDefinition<T, K = undefined> {
   /** Names the function in dead letters, logs and metrics when Lambda gives none. */
   name: string;
   value: ValueFormat<T>;
-  handler: { record: RecordHandler<T> } | { batch: BatchHandler<T> };
+  key?: ValueFormat<K>;
+  handler: { record: RecordHandler<T, K> } | { batch: BatchHandler<T, K> };
+}
+
+/** Whether the function reads a schema registry's records in SOURCE format, and so needs the registry. */
+export function readsSourceRecords(definition: Pick<ConsumerDefinition<unknown, unknown>, 'key' | 'value'>) {
+  return [definition.value, definition.key].some(
+    (format) =>
+      format !== undefined && 'eventRecordFormat' in format && format.eventRecordFormat === 'SOURCE',
+  );
 }
 
 /** Where a consumer writes, and how it answers Lambda. */
@@ -55,6 +70,8 @@ export interface ConsumerOptions {
    * [ReportBatchItemFailures]`: without it Lambda would read the answer as success and lose the failed records.
    */
   reportBatchItemFailures: boolean;
+  /** Reads schema registry records in SOURCE format: required when the definition declares one. */
+  deserializer?: RecordDeserializer;
   /** Upper bound of the writes of one invocation, in milliseconds, also bounded by Lambda's remaining time. */
   writeTimeoutMs: number;
   metrics?: Metrics;
@@ -66,8 +83,9 @@ export type KafkaHandler = (event: unknown, context?: Context) => Promise<KafkaB
 const SAFETY_MARGIN_MS = 1000;
 
 /**
- * Builds the Lambda handler of a consumer function. The handler throws InvalidEventError for an event that
- * is not a Kafka event, and BatchFailedError when a record failed transiently and partial responses are off.
+ * Builds the Lambda handler of a consumer function; throws ConfigurationError for a definition reading SOURCE
+ * records without a deserializer. The handler throws InvalidEventError for an event that is not a Kafka
+ * event, and BatchFailedError when a record failed transiently and partial responses are off.
  *
  * @example
  * export const handler = createConsumer(
@@ -76,7 +94,15 @@ const SAFETY_MARGIN_MS = 1000;
  *   { writer, outputTopic: 'upper', reportBatchItemFailures: true, writeTimeoutMs: 10_000 },
  * );
  */
-export function createConsumer<T>(definition: ConsumerDefinition<T>, options: ConsumerOptions): KafkaHandler {
+export function createConsumer<T, K = undefined>(
+  definition: ConsumerDefinition<T, K>,
+  options: ConsumerOptions,
+): KafkaHandler {
+  if (readsSourceRecords(definition as ConsumerDefinition<unknown, unknown>) && !options.deserializer) {
+    throw new ConfigurationError(
+      `${definition.name} reads schema registry records in SOURCE format: set SCHEMA_REGISTRY_URL`,
+    );
+  }
   const sinks: Sink[] = [kafkaSink(options.writer, options.outputTopic), ...(options.sinks ?? [])];
   return async (event, context) => {
     const started = performance.now();
@@ -86,7 +112,7 @@ export function createConsumer<T>(definition: ConsumerDefinition<T>, options: Co
     const partitions = parseKafkaEvent(event);
 
     const handled = await Promise.all(
-      [...partitions.values()].map((records) => handlePartition(definition, records)),
+      [...partitions.values()].map((records) => handlePartition(definition, records, options.deserializer)),
     );
     const outcome = await writeBatch({
       writer: options.writer,

@@ -16,12 +16,11 @@ import type { SchemaRegistryConfig } from './config.js';
 import { SchemaRegistryClient, type SchemaType } from './registry-client.js';
 import { readWireHeader, type WireHeader } from './wire.js';
 
-/** A deserialized key or value: the schema it was written with, its JSON value, and its payload (no header). */
+/** A deserialized key or value: the schema it was written with, and its JSON value. */
 export interface Deserialized {
   schemaId: number;
   schemaType: SchemaType;
   value: unknown;
-  payload: Uint8Array;
 }
 
 /** One per container and registry. */
@@ -53,9 +52,8 @@ export class SchemaDeserializer {
         cause: error,
       });
     }
-    const payload = bytes.subarray(payloadOffset);
     try {
-      return { schemaId, schemaType: schema.schemaType, value: decode(payload), payload };
+      return { schemaId, schemaType: schema.schemaType, value: decode(bytes.subarray(payloadOffset)) };
     } catch (error) {
       throw new SchemaDeserializationError(
         `the payload does not decode with schema id ${schemaId} (${schema.schemaType}): ${(error as Error).message}`,

@@ -52,6 +52,15 @@ export function wireHeader(schemaId: number, messageIndexes?: readonly number[])
   return header;
 }
 
+/**
+ * `bytes` without the magic byte and schema id: what Lambda's SOURCE record format delivers ("Lambda removes
+ * all schema metadata, such as the schema ID"). Protobuf message indexes stay, as Powertools' Kafka
+ * utilities, which read SOURCE records, expect them. `bytes` must be in the wire format (readWireHeader).
+ */
+export function withoutSchemaId(bytes: Uint8Array): Uint8Array {
+  return bytes.subarray(HEADER_BYTES);
+}
+
 /** Why bytes are not in the wire format; what a deserializer reports as a decoding failure. */
 export class WireFormatError extends Error {
   override name = 'WireFormatError';

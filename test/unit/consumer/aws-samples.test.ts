@@ -23,7 +23,7 @@ const sample = (name: string) =>
 describe.each(['msk-event', 'self-managed-kafka-event'])('the AWS sample %s', (name) => {
   const event = sample(name);
 
-  it('parses, and its record decodes to the text and header the sample encodes', () => {
+  it('parses, and its record decodes to the text and header the sample encodes', async () => {
     // Act
     const partitions = parseKafkaEvent(event);
     const [record] = partitions.get('mytopic-0') ?? [];
@@ -41,7 +41,9 @@ describe.each(['msk-event', 'self-managed-kafka-event'])('the AWS sample %s', (n
     expect(raw.value?.toString()).toBe('Hello, this is a test.');
     expect(raw.headers).toEqual({ headerKey: [Buffer.from('headerValue')] });
     expect(raw.key).toEqual(Buffer.from('abcDEFghiJKLmnoPQRstuVWXyz1234==', 'base64'));
-    expect(decodeRecord(record as KafkaEventRecord, { format: 'text', schema: z.string() })).toMatchObject({
+    expect(
+      await decodeRecord(record as KafkaEventRecord, { value: { format: 'text', schema: z.string() } }),
+    ).toMatchObject({
       kind: 'record',
       record: { data: 'Hello, this is a test.' },
     });

@@ -8,7 +8,7 @@ const json: ValueFormat<{ n: number }> = { format: 'json', schema: z.object({ n:
 const text: ValueFormat<string> = { format: 'text', schema: z.string() };
 
 describe('decodeRecord', () => {
-  it('undoes base64 and signed header bytes, keeping repeated and binary headers', () => {
+  it('undoes base64 and signed header bytes, keeping repeated and binary headers', async () => {
     // Prepare
     const record = kafkaRecord({
       topic: 't',
@@ -24,7 +24,7 @@ describe('decodeRecord', () => {
     });
 
     // Act
-    const decoded = decodeRecord(record, json);
+    const decoded = await decodeRecord(record, { value: json });
 
     // Assess
     expect(record.headers?.[0]).toEqual({ name: [-61, -85] });
@@ -37,7 +37,7 @@ describe('decodeRecord', () => {
     expect(decoded.record.bytes).toBe(7 + 7 + (4 + 2) + (3 + 3) + (4 + 6));
   });
 
-  it('keeps header names that are properties of a JavaScript object, and dead-letters them as they came', () => {
+  it('keeps header names that are properties of a JavaScript object, and dead-letters them as they came', async () => {
     // Prepare
     const record = kafkaRecord({
       topic: 't',
@@ -52,7 +52,7 @@ describe('decodeRecord', () => {
     });
 
     // Act
-    const decoded = decodeRecord(record, json);
+    const decoded = await decodeRecord(record, { value: json });
 
     // Assess
     expect(decoded.kind).toBe('poison');
@@ -67,20 +67,24 @@ describe('decodeRecord', () => {
     }
   });
 
-  it('reads a record with no key field as a null key, and an empty key as empty bytes', () => {
+  it('reads a record with no key field as a null key, and an empty key as empty bytes', async () => {
     // Act
-    const absent = decodeRecord(kafkaRecord({ topic: 't', offset: 0, value: 'a' }), text);
-    const empty = decodeRecord(kafkaRecord({ topic: 't', offset: 1, key: '', value: 'a' }), text);
+    const absent = await decodeRecord(kafkaRecord({ topic: 't', offset: 0, value: 'a' }), { value: text });
+    const empty = await decodeRecord(kafkaRecord({ topic: 't', offset: 1, key: '', value: 'a' }), {
+      value: text,
+    });
 
     // Assess
     expect(absent.record.key).toBeNull();
     expect(empty.record.key).toEqual(Buffer.alloc(0));
   });
 
-  it('reads both tombstone forms as tombstones', () => {
+  it('reads both tombstone forms as tombstones', async () => {
     // Act
-    const nullValue = decodeRecord(kafkaRecord({ topic: 't', offset: 0, key: 'k', value: null }), json);
-    const noValue = decodeRecord(kafkaRecord({ topic: 't', offset: 1, key: 'k' }), json);
+    const nullValue = await decodeRecord(kafkaRecord({ topic: 't', offset: 0, key: 'k', value: null }), {
+      value: json,
+    });
+    const noValue = await decodeRecord(kafkaRecord({ topic: 't', offset: 1, key: 'k' }), { value: json });
 
     // Assess
     expect(nullValue.kind).toBe('tombstone');
@@ -92,12 +96,11 @@ describe('decodeRecord', () => {
     ['bytes that are not UTF-8', Buffer.from([0xc3, 0x28]), text, 'RECORD_UNDECODABLE', 'UTF-8'],
     ['text that is not JSON', '{"n":', json, 'RECORD_UNDECODABLE', 'JSON'],
     ['JSON that breaks the schema', { n: 'secret-value' }, json, 'RECORD_SCHEMA_INVALID', 'n:'],
-  ] as const)('classifies %s as poison (%s)', (_, value, format, code, mentions) => {
+  ] as const)('classifies %s as poison (%s)', async (_, value, format, code, mentions) => {
     // Act
-    const decoded = decodeRecord(
-      kafkaRecord({ topic: 't', offset: 0, value }),
-      format as ValueFormat<unknown>,
-    );
+    const decoded = await decodeRecord(kafkaRecord({ topic: 't', offset: 0, value }), {
+      value: format as ValueFormat<unknown>,
+    });
 
     // Assess
     expect(decoded.kind).toBe('poison');
@@ -112,12 +115,12 @@ describe('decodeRecord', () => {
     );
   });
 
-  it('classifies broken base64 as undecodable and keeps what bytes there are', () => {
+  it('classifies broken base64 as undecodable and keeps what bytes there are', async () => {
     // Prepare
     const record = { ...kafkaRecord({ topic: 't', offset: 0, key: 'k' }), value: 'no*base64' };
 
     // Act
-    const decoded = decodeRecord(record, text);
+    const decoded = await decodeRecord(record, { value: text });
 
     // Assess
     expect(decoded.kind).toBe('poison');

@@ -27,6 +27,7 @@ function record(partition: number, offset: number, data: Measurement): ConsumerR
     headers: {},
     bytes: 0,
     data,
+    keyData: undefined,
   };
 }
 

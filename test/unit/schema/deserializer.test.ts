@@ -114,7 +114,6 @@ describe('SchemaDeserializer', () => {
       schemaId: expect.any(Number),
       schemaType,
       value,
-      payload: expect.any(Uint8Array),
     });
     expect(decoded.schemaId).toBe(bytes.readUInt32BE(1));
   });

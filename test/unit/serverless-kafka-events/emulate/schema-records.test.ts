@@ -11,20 +11,19 @@ import {
 } from '../../../../src/shared/schema/deserializer.js';
 import { schemaSerializerFor } from '../../../../src/shared/schema/serializer.js';
 import { wireHeader } from '../../../../src/shared/schema/wire.js';
-import { registerSchema } from '../../../support/schemas.js';
+import { ORDER_AVRO, registerSchema } from '../../../support/schemas.js';
 
-const ORDER = JSON.stringify({
-  type: 'record',
-  name: 'Order',
-  fields: [
-    { name: 'id', type: 'string' },
-    { name: 'cents', type: 'long' },
-  ],
-});
+// Two messages: a record of the second carries message indexes [1] after its schema id.
+const REFUNDS_PROTO = `syntax = "proto3";
+package shop;
+message Order { string id = 1; }
+message Refund { string order_id = 1; int64 cents = 2; }
+`;
 
 let registry: RunningSchemaRegistry;
 let deserializer: SchemaDeserializer;
 let framed: Buffer;
+let framedRefund: Buffer;
 
 const settings = (
   eventRecordFormat: 'JSON' | 'SOURCE',
@@ -46,7 +45,8 @@ const record = (value: Buffer | null, key: Buffer | null = Buffer.from('k-1')): 
 
 beforeAll(async () => {
   registry = await startSchemaRegistry({ port: 0, log: () => {} });
-  await registerSchema(registry.url, 'orders-value', ORDER);
+  await registerSchema(registry.url, 'orders-value', ORDER_AVRO);
+  await registerSchema(registry.url, 'refunds-value', REFUNDS_PROTO, 'PROTOBUF');
   const config = loadSchemaRegistryConfig({ SCHEMA_REGISTRY_URL: registry.url });
   deserializer = schemaDeserializerFor(config);
   const encode = await schemaSerializerFor(config).encoder({
@@ -54,6 +54,12 @@ beforeAll(async () => {
     selector: { subject: 'orders-value', version: 'latest' },
   });
   framed = encode({ id: 'o-1', cents: 1250 });
+  const encodeRefund = await schemaSerializerFor(config).encoder({
+    format: 'protobuf',
+    selector: { subject: 'refunds-value', version: 'latest' },
+    message: 'shop.Refund',
+  });
+  framedRefund = encodeRefund({ orderId: 'o-1', cents: 1250 });
 });
 
 afterAll(async () => {
@@ -83,6 +89,15 @@ describe('recordDecoder', () => {
 
     expect(outcome.kind === 'decoded' && outcome.message.value).toEqual(framed.subarray(5));
     expect(outcome.kind === 'decoded' && outcome.filterValue?.toString()).toBe('{"id":"o-1","cents":1250}');
+  });
+
+  it('SOURCE: removes only the magic byte and schema id, keeping Protobuf message indexes', async () => {
+    const outcome = await recordDecoder(settings('SOURCE'), deserializer)(record(framedRefund));
+
+    expect(outcome.kind === 'decoded' && outcome.message.value).toEqual(framedRefund.subarray(5));
+    // Message indexes [1]: a count of 1 and the index 1, each a zigzag varint.
+    expect([...framedRefund.subarray(5, 7)]).toEqual([2, 2]);
+    expect(outcome.kind === 'decoded' && outcome.filterValue?.toString()).toBe('{"orderId":"o-1","cents":"1250"}');
   });
 
   it('leaves tombstones and null keys alone', async () => {
