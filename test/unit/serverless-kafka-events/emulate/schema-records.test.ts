@@ -97,7 +97,9 @@ describe('recordDecoder', () => {
     expect(outcome.kind === 'decoded' && outcome.message.value).toEqual(framedRefund.subarray(5));
     // Message indexes [1]: a count of 1 and the index 1, each a zigzag varint.
     expect([...framedRefund.subarray(5, 7)]).toEqual([2, 2]);
-    expect(outcome.kind === 'decoded' && outcome.filterValue?.toString()).toBe('{"orderId":"o-1","cents":"1250"}');
+    expect(outcome.kind === 'decoded' && outcome.filterValue?.toString()).toBe(
+      '{"orderId":"o-1","cents":"1250"}',
+    );
   });
 
   it('leaves tombstones and null keys alone', async () => {
