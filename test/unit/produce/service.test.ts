@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { BrokerUnavailableError, InvalidRecordError, ServiceError } from '../../../src/shared/errors.js';
+import { BrokerUnavailableError, InvalidRecordError } from '../../../src/shared/errors.js';
 import { httpStatus } from '../../../src/shared/http/status.js';
 import type {
   OutgoingRecord,
@@ -10,6 +10,7 @@ import type {
 import { loadProduceConfig } from '../../../src/shared/produce/config.js';
 import { ProduceRequest } from '../../../src/shared/produce/schema.js';
 import { ProduceService } from '../../../src/shared/produce/service.js';
+import { serviceFailure } from '../../support/errors.js';
 
 /** A writer that records what it was asked and answers from a script. */
 class ScriptedWriter implements RecordWriter {
@@ -52,15 +53,6 @@ const input = (topic: string, body: unknown, now = Date.now()) => ({
   request: ProduceRequest.parse(body),
   now,
 });
-
-async function failure(promise: Promise<unknown>): Promise<ServiceError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  if (!(error instanceof ServiceError)) throw new Error(`expected a ServiceError, got ${String(error)}`);
-  return error;
-}
 
 describe('ProduceService', () => {
   it('returns one result per record, in order, with the offsets the broker gave', async () => {
@@ -123,7 +115,7 @@ describe('ProduceService', () => {
     );
 
     // Act
-    const error = await failure(service(writer).produce(input('events', { records: [{ value: 1 }] })));
+    const error = await serviceFailure(service(writer).produce(input('events', { records: [{ value: 1 }] })));
 
     // Assess
     expect(httpStatus(error)).toBe(503);
@@ -147,7 +139,7 @@ describe('ProduceService', () => {
 
   it('refuses internal topics by default, naming the topic field', async () => {
     // Act
-    const error = await failure(
+    const error = await serviceFailure(
       service(new ScriptedWriter(allWritten)).produce(
         input('__consumer_offsets', { records: [{ value: 1 }] }),
       ),
@@ -166,14 +158,14 @@ describe('ProduceService', () => {
     await expect(limited.produce(input('events', { records: [{ value: 1 }] }))).resolves.toMatchObject({
       failed: 0,
     });
-    expect((await failure(limited.produce(input('logs', { records: [{ value: 1 }] })))).code).toBe(
+    expect((await serviceFailure(limited.produce(input('logs', { records: [{ value: 1 }] })))).code).toBe(
       'TOPIC_NOT_ALLOWED',
     );
   });
 
   it('rejects a partition the topic does not have, naming the record', async () => {
     // Act
-    const error = await failure(
+    const error = await serviceFailure(
       service(new ScriptedWriter(allWritten)).produce(
         input('events', { records: [{ value: 1 }, { value: 2, partition: 3 }] }),
       ),
@@ -190,7 +182,7 @@ describe('ProduceService', () => {
     const writer = new ScriptedWriter(allWritten, { maxMessageBytes: 1000 });
 
     // Act
-    const error = await failure(
+    const error = await serviceFailure(
       service(writer).produce(
         input('events', { valueFormat: 'string', records: [{ value: 'a' }, { value: 'b'.repeat(1000) }] }),
       ),
@@ -208,7 +200,7 @@ describe('ProduceService', () => {
     const writer = new ScriptedWriter(allWritten, { compacted: true });
 
     // Act
-    const error = await failure(
+    const error = await serviceFailure(
       service(writer).produce(
         input('events', { records: [{ key: 'k', value: 1 }, { value: 2 }, { value: 3 }] }),
       ),
@@ -253,7 +245,7 @@ describe('ProduceService', () => {
     );
 
     // Act
-    const error = await failure(
+    const error = await serviceFailure(
       service(writer).produce(input('events', { records: [{ value: 1 }, { value: 2 }] })),
     );
 

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningSchemaRegistry, startSchemaRegistry } from '../../../src/schema-registry/server.js';
-import { ServiceError } from '../../../src/shared/errors.js';
 import { httpStatus } from '../../../src/shared/http/status.js';
 import type { SchemaRegistryConfig } from '../../../src/shared/schema/config.js';
 import { SchemaRegistryClient } from '../../../src/shared/schema/registry-client.js';
+import { serviceFailure } from '../../support/errors.js';
 import { registerSchema } from '../../support/schemas.js';
 
 const avro = (name: string, ...more: string[]) =>
@@ -18,15 +18,6 @@ const avro = (name: string, ...more: string[]) =>
 
 function config(url: string, overrides: Partial<SchemaRegistryConfig> = {}) {
   return { url, credentials: { kind: 'none' as const }, latestTtlMs: 60_000, timeoutMs: 2000, ...overrides };
-}
-
-async function failure(promise: Promise<unknown>): Promise<ServiceError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  if (!(error instanceof ServiceError)) throw new Error(`expected a ServiceError, got ${String(error)}`);
-  return error;
 }
 
 let registry: RunningSchemaRegistry;
@@ -99,8 +90,8 @@ describe('SchemaRegistryClient against the local registry', () => {
     const client = new SchemaRegistryClient(config(registry.url));
 
     // Act
-    const error = await failure(client.schema(selector, false));
-    await failure(client.schema(selector, false));
+    const error = await serviceFailure(client.schema(selector, false));
+    await serviceFailure(client.schema(selector, false));
 
     // Assess
     expect([error.code, httpStatus(error)]).toEqual([code, status]);
@@ -131,7 +122,7 @@ describe('SchemaRegistryClient failures', () => {
     );
 
     // Act
-    const error = await failure(client.schema({ id: 1 }, false));
+    const error = await serviceFailure(client.schema({ id: 1 }, false));
 
     // Assess
     expect(seen).toEqual([`Basic ${Buffer.from('KEY:SECRET').toString('base64')}`]);
@@ -161,7 +152,7 @@ describe('SchemaRegistryClient failures', () => {
     const client = new SchemaRegistryClient(config('https://registry.example'), { fetch: answer });
 
     // Act
-    const error = await failure(client.schema({ id: 1 }, false));
+    const error = await serviceFailure(client.schema({ id: 1 }, false));
 
     // Assess
     expect([error.code, httpStatus(error), error.retriable, error.retryAfterSeconds]).toEqual([
@@ -182,7 +173,7 @@ describe('SchemaRegistryClient failures', () => {
     });
 
     // Act
-    const error = await failure(client.schema({ subject: 's', version: 'latest' }, false));
+    const error = await serviceFailure(client.schema({ subject: 's', version: 'latest' }, false));
 
     // Assess
     expect(error.code).toBe('SCHEMA_REGISTRY_UNAVAILABLE');
