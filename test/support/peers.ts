@@ -13,6 +13,26 @@ const run = promisify(execFile);
 const KAFKA_PYTHON = 'kafka-python==3.0.12';
 /** confluent-kafka with its schema registry serdes' dependencies, in one venv for every test that uses it. */
 export const CONFLUENT_KAFKA = 'confluent-kafka[avro,json,protobuf]==2.16.1';
+const PYTHON_PEERS = { 'kafka-python': KAFKA_PYTHON, 'confluent-kafka': CONFLUENT_KAFKA };
+
+/**
+ * Runs the Python script `script` (a path below the repository root) with `args` in the venv of `peer`;
+ * resolves with its stdout, rejects when it exits non-zero or outlives `timeout` (ms, default 120 000).
+ */
+export async function runPythonPeer(
+  peer: keyof typeof PYTHON_PEERS,
+  script: string[],
+  args: string[],
+  options: { timeout?: number; maxBuffer?: number } = {},
+): Promise<string> {
+  const bin = await pythonTool(peer, PYTHON_PEERS[peer]);
+  const { stdout } = await run(join(bin, 'python'), [join(repositoryRoot, ...script), ...args], {
+    timeout: 120_000,
+    maxBuffer: 64 * 1024 * 1024,
+    ...options,
+  });
+  return stdout;
+}
 
 export interface PeerRecord {
   partition: number;
@@ -31,17 +51,11 @@ export async function readWithKafkaPython(
   expected: number,
   timeoutSeconds = 30,
 ): Promise<PeerRecord[]> {
-  const bin = await pythonTool('kafka-python', KAFKA_PYTHON);
-  const { stdout } = await run(
-    join(bin, 'python'),
-    [
-      join(repositoryRoot, 'test', 'support', 'peers', 'consume.py'),
-      bootstrap,
-      topic,
-      String(expected),
-      String(timeoutSeconds),
-    ],
-    { maxBuffer: 256 * 1024 * 1024 },
+  const stdout = await runPythonPeer(
+    'kafka-python',
+    ['test', 'support', 'peers', 'consume.py'],
+    [bootstrap, topic, String(expected), String(timeoutSeconds)],
+    { timeout: 0, maxBuffer: 256 * 1024 * 1024 },
   );
   return stdout
     .split('\n')
@@ -104,14 +118,8 @@ export async function deserializeWithConfluentPython(
 }
 
 /** Runs a peer script of test/support/peers with confluent-kafka's venv; resolves with its stdout. */
-async function confluentPython(script: string, args: string[]): Promise<string> {
-  const bin = await pythonTool('confluent-kafka', CONFLUENT_KAFKA);
-  const { stdout } = await run(
-    join(bin, 'python'),
-    [join(repositoryRoot, 'test', 'support', 'peers', script), ...args],
-    { timeout: 120_000 },
-  );
-  return stdout;
+function confluentPython(script: string, args: string[]): Promise<string> {
+  return runPythonPeer('confluent-kafka', ['test', 'support', 'peers', script], args);
 }
 
 /**
