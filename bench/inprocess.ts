@@ -12,7 +12,7 @@ import { KafkaRecordWriter } from '../src/shared/kafka/writer.js';
 import { loadProduceConfig } from '../src/shared/produce/config.js';
 import { createProduceHandler } from '../src/shared/produce/http.js';
 import { ProduceService } from '../src/shared/produce/service.js';
-import { httpEvent, lambdaContext } from '../test/support/http-events.js';
+import { lambdaContext, produceEvent } from '../test/support/http-events.js';
 import type { Batch } from './payload.js';
 
 export interface Sample {
@@ -51,16 +51,7 @@ export function handlerSender(bootstrap: string, topic: string, batches: Batch[]
   );
   // API Gateway's event is built outside the function; only the handler's own work is timed.
   const events = new Map<Batch, APIGatewayProxyEventV2>(
-    batches.map((batch) => [
-      batch,
-      httpEvent({
-        method: 'POST',
-        path: `/v1/topics/${topic}/records`,
-        routeKey: 'POST /v1/topics/{topic}/records',
-        pathParameters: { topic },
-        rawBody: batch.body,
-      }),
-    ]),
+    batches.map((batch) => [batch, produceEvent(topic, { rawBody: batch.body })]),
   );
   return {
     name: 'handler',

@@ -14,7 +14,7 @@ import { ProduceService } from '../src/shared/produce/service.js';
 import { compileAvro, encodeAvro } from '../src/shared/schema/avro.js';
 import { loadSchemaRegistryConfig } from '../src/shared/schema/config.js';
 import { schemaSerializerFor } from '../src/shared/schema/serializer.js';
-import { httpEvent, lambdaContext } from '../test/support/http-events.js';
+import { lambdaContext, produceEvent } from '../test/support/http-events.js';
 import type { Sender } from './inprocess.js';
 
 export { measure } from './inprocess.js';
@@ -91,14 +91,7 @@ export function schemaSenders(
       serializer,
     ),
   );
-  const event = (body: string) =>
-    httpEvent({
-      method: 'POST',
-      path: `/v1/topics/${topic}/records`,
-      routeKey: 'POST /v1/topics/{topic}/records',
-      pathParameters: { topic },
-      rawBody: body,
-    });
+  const event = (body: string) => produceEvent(topic, { rawBody: body });
   const asAvro = (batch: Batch) =>
     JSON.stringify({ ...JSON.parse(batch.body), valueFormat: 'avro', valueSchema: { subject } });
   const events = {

@@ -44,6 +44,20 @@ export function httpEvent(options: {
   };
 }
 
+/** A POST to the produce route, `POST /v1/topics/{topic}/records`, with `body` as JSON or `rawBody` as sent. */
+export function produceEvent(
+  topic: string,
+  options: { body?: unknown; rawBody?: string; headers?: Record<string, string> },
+): APIGatewayProxyEventV2 {
+  return httpEvent({
+    method: 'POST',
+    path: `/v1/topics/${topic}/records`,
+    routeKey: 'POST /v1/topics/{topic}/records',
+    pathParameters: { topic },
+    ...options,
+  });
+}
+
 export function lambdaContext(): Context {
   return { awsRequestId: randomUUID() } as Context;
 }

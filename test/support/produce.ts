@@ -8,7 +8,7 @@ import { createProduceHandler } from '../../src/shared/produce/http.js';
 import { ProduceService } from '../../src/shared/produce/service.js';
 import { loadSchemaRegistryConfig } from '../../src/shared/schema/config.js';
 import { schemaSerializerFor } from '../../src/shared/schema/serializer.js';
-import { httpEvent, lambdaContext } from './http-events.js';
+import { lambdaContext, produceEvent } from './http-events.js';
 import { testConnection } from './kafka.js';
 
 export interface ProduceAnswer {
@@ -39,16 +39,7 @@ export function produceHandler(bootstrap: string, env: NodeJS.ProcessEnv = {}) {
   return {
     invoke,
     produce: (topic: string, body: unknown, headers: Record<string, string> = {}) =>
-      invoke(
-        httpEvent({
-          method: 'POST',
-          path: `/v1/topics/${topic}/records`,
-          routeKey: 'POST /v1/topics/{topic}/records',
-          pathParameters: { topic },
-          body,
-          headers,
-        }),
-      ),
+      invoke(produceEvent(topic, { body, headers })),
     connection,
     schemas,
   };

@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { freePort } from '../../../infra/kafka/broker.js';
 import { startLocalBroker } from '../../../infra/local/broker.js';
-import { httpEvent } from '../../support/http-events.js';
+import { produceEvent } from '../../support/http-events.js';
 import { createTestTopic, createTopics, withAdmin } from '../../support/kafka.js';
 import { produceWithKafkaPython, readWithKafkaPython } from '../../support/peers.js';
 import { produceHandler } from '../../support/produce.js';
@@ -207,12 +207,7 @@ describe('produce handler against a real broker', () => {
         (await api.produce(topic, { records: [{ value: 1 }] }, { 'content-type': 'text/plain' })).status,
       ).toBe(415);
       const broken = await api.invoke({
-        ...httpEvent({
-          method: 'POST',
-          path: `/v1/topics/${topic}/records`,
-          pathParameters: { topic },
-          rawBody: '{"records":',
-        }),
+        ...produceEvent(topic, { rawBody: '{"records":' }),
       });
       expect(broken.status).toBe(400);
       expect(broken.body.error.code).toBe('INVALID_JSON');

@@ -17,7 +17,7 @@ import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { repositoryRoot } from '../../../infra/kafka/broker.js';
 import { type RunningSchemaRegistry, startSchemaRegistry } from '../../../src/schema-registry/server.js';
 import { afterFile } from '../../support/cleanup.js';
-import { httpEvent } from '../../support/http-events.js';
+import { produceEvent } from '../../support/http-events.js';
 import { createTestTopic } from '../../support/kafka.js';
 import { deserializeWithConfluentPython, type PeerRecord, readWithKafkaPython } from '../../support/peers.js';
 import { produceHandler } from '../../support/produce.js';
@@ -162,13 +162,7 @@ describe('produce with schema formats, read back by independent clients', () => 
 
     // Act
     const answer = await api.invoke(
-      httpEvent({
-        method: 'POST',
-        path: `/v1/topics/${topic}/records`,
-        routeKey: 'POST /v1/topics/{topic}/records',
-        pathParameters: { topic },
-        rawBody: `{"valueFormat": "jsonschema", "records": [{"value": ${text}}]}`,
-      }),
+      produceEvent(topic, { rawBody: `{"valueFormat": "jsonschema", "records": [{"value": ${text}}]}` }),
     );
 
     // Assess

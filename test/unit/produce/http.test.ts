@@ -4,22 +4,13 @@ import type { RecordWriter, WriteResult } from '../../../src/shared/kafka/writer
 import { loadProduceConfig } from '../../../src/shared/produce/config.js';
 import { createProduceHandler } from '../../../src/shared/produce/http.js';
 import { ProduceService } from '../../../src/shared/produce/service.js';
-import { httpEvent, lambdaContext } from '../../support/http-events.js';
+import { httpEvent, lambdaContext, produceEvent } from '../../support/http-events.js';
 import { memoryWriter } from '../../support/kafka-events.js';
 
 /** The route's answer to `body` on `topic`: status and parsed body. */
 async function post(writer: RecordWriter, topic: string, body: unknown, env: NodeJS.ProcessEnv = {}) {
   const handler = createProduceHandler(new ProduceService(writer, loadProduceConfig(env)));
-  const response = await handler(
-    httpEvent({
-      method: 'POST',
-      path: `/v1/topics/${topic}/records`,
-      routeKey: 'POST /v1/topics/{topic}/records',
-      pathParameters: { topic },
-      body,
-    }),
-    lambdaContext(),
-  );
+  const response = await handler(produceEvent(topic, { body }), lambdaContext());
   return { status: response.statusCode, body: JSON.parse(response.body) };
 }
 

@@ -16,7 +16,7 @@ import { createProduceHandler } from '../../../src/shared/produce/http.js';
 import { ProduceService } from '../../../src/shared/produce/service.js';
 import { loadSchemaRegistryConfig } from '../../../src/shared/schema/config.js';
 import { schemaSerializerFor } from '../../../src/shared/schema/serializer.js';
-import { httpEvent, lambdaContext } from '../../support/http-events.js';
+import { lambdaContext, produceEvent } from '../../support/http-events.js';
 import { memoryWriter } from '../../support/kafka-events.js';
 import { registerSchema } from '../../support/schemas.js';
 
@@ -54,12 +54,7 @@ function produceWith(url: string | undefined) {
   const handler = createProduceHandler(new ProduceService(writer, loadProduceConfig({}), serializer));
   const produce = async (topic: string, body: unknown) => {
     const response = await handler(
-      httpEvent({
-        method: 'POST',
-        path: `/v1/topics/${topic}/records`,
-        pathParameters: { topic },
-        rawBody: typeof body === 'string' ? body : JSON.stringify(body),
-      }),
+      produceEvent(topic, typeof body === 'string' ? { rawBody: body } : { body }),
       lambdaContext(),
     );
     const typed = response as { statusCode: number; body: string; headers?: Record<string, unknown> };
