@@ -12,6 +12,7 @@ import { readWithKafkaPython } from '../../../support/peers.js';
 import {
   captureLog,
   committedOffsets,
+  committedUpTo,
   fakeFunction,
   offsetsOf,
   startPoller,
@@ -71,10 +72,7 @@ describe('offline Kafka poller, failed batches', () => {
       },
       payload: { eventSource: 'aws:kafka', records: { [`${topic}-0`]: [{ offset: 0 }] } },
     });
-    await vi.waitFor(async () => {
-      const offsets = await committedOffsets(bootstrap, source.groupId, topic);
-      expect(offsets[0]).toBe(2);
-    }, WAIT);
+    await committedUpTo(bootstrap, source, 2);
   });
 
   it('bisects a failing batch until the poison record is alone, and delivers the others', async () => {
@@ -100,10 +98,7 @@ describe('offline Kafka poller, failed batches', () => {
     await produce(bootstrap, topic, values(8));
 
     // Assess
-    await vi.waitFor(async () => {
-      const offsets = await committedOffsets(bootstrap, source.groupId, topic);
-      expect(offsets[0]).toBe(8);
-    }, WAIT);
+    await committedUpTo(bootstrap, source, 8);
     expect(delivered.sort((a, b) => a - b)).toEqual([0, 1, 2, 3, 4, 6, 7]);
     const [file, ...others] = await readdir(join(folder, destination.replace(/[^a-zA-Z0-9._-]/g, '_')));
     expect(others).toEqual([]);
@@ -152,10 +147,7 @@ describe('offline Kafka poller, failed batches', () => {
     await produce(bootstrap, topic, values(3));
 
     // Assess
-    await vi.waitFor(async () => {
-      const offsets = await committedOffsets(bootstrap, source.groupId, topic);
-      expect(offsets[0]).toBe(3);
-    }, WAIT);
+    await committedUpTo(bootstrap, source, 3);
     expect(fn.events.map((event) => offsetsOf(Object.values(event.records).flat()))).toEqual([
       [0, 1, 2],
       [0, 1, 2],
@@ -175,10 +167,7 @@ describe('offline Kafka poller, failed batches', () => {
     await produce(bootstrap, topic, values(2));
 
     // Assess
-    await vi.waitFor(async () => {
-      const offsets = await committedOffsets(bootstrap, source.groupId, topic);
-      expect(offsets[0]).toBe(2);
-    }, WAIT);
+    await committedUpTo(bootstrap, source, 2);
     expect(fn.events).toHaveLength(1);
   });
 });

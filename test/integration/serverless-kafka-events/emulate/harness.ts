@@ -4,7 +4,7 @@ import type { EventSource } from '../../../../src/serverless-kafka-events/emulat
 
 export { testSource } from '../../../support/event-source.js';
 
-import { afterEach, expect } from 'vitest';
+import { afterEach, expect, vi } from 'vitest';
 import { destinationSink } from '../../../../src/serverless-kafka-events/emulate/destinations.js';
 import type { KafkaEvent, KafkaEventRecord } from '../../../../src/serverless-kafka-events/emulate/event.js';
 import {
@@ -91,6 +91,13 @@ export async function committedOffsets(bootstrap: string, groupId: string, topic
   return Object.fromEntries(
     partitions.map(({ partitionId }) => [partitionId, Number(offset(partitionId) ?? -1)]),
   );
+}
+
+/** Waits until the source's group has committed `offset` on partition 0 of its topic. */
+export async function committedUpTo(bootstrap: string, source: EventSource, offset: number) {
+  await vi.waitFor(async () => {
+    expect((await committedOffsets(bootstrap, source.groupId, source.topic))[0]).toBe(offset);
+  }, WAIT);
 }
 
 export const offsetsOf = (records: KafkaEventRecord[]) => records.map((record) => record.offset);

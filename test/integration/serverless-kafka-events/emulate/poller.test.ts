@@ -8,6 +8,7 @@ import {
   byPartition,
   captureLog,
   committedOffsets,
+  committedUpTo,
   expectAscending,
   fakeFunction,
   offsetsOf,
@@ -206,10 +207,7 @@ describe('offline Kafka poller', () => {
     expect(
       log.lines.some((line) => line.includes('DROPPED 1 record(s)') && line.includes(`${topic}-0[3]`)),
     ).toBe(true);
-    await vi.waitFor(async () => {
-      const offsets = await committedOffsets(bootstrap, source.groupId, topic);
-      expect(offsets[0]).toBe(5);
-    }, WAIT);
+    await committedUpTo(bootstrap, source, 5);
   });
 
   it('commits only after the invocation succeeded, and retries the same batch until then', async () => {
@@ -234,10 +232,7 @@ describe('offline Kafka poller', () => {
 
     // Assess
     expect(whileFailing[0]).toBe(-1);
-    await vi.waitFor(async () => {
-      const offsets = await committedOffsets(bootstrap, source.groupId, topic);
-      expect(offsets[0]).toBe(5);
-    }, WAIT);
+    await committedUpTo(bootstrap, source, 5);
     for (const event of fn.events)
       expect(offsetsOf(Object.values(event.records).flat())).toEqual([0, 1, 2, 3, 4]);
     expect(log.lines.filter((line) => line.includes('retry')).length).toBeGreaterThanOrEqual(2);

@@ -27,7 +27,7 @@ import { ORDER_AVRO, ORDER_JSON_SCHEMA, orderMessage } from '../../../support/sc
 import { startTestRegistry, type TestRegistry } from '../../schema-registry/harness.js';
 import {
   captureLog,
-  committedOffsets,
+  committedUpTo,
   fakeFunction,
   offsetsOf,
   startPoller,
@@ -87,13 +87,6 @@ async function startDecoding(source: EventSource, url: string, log = captureLog(
   const fn = fakeFunction();
   const poller = await startPoller(bootstrap, source, fn.invoke, log, undefined, decoderFor(url, source));
   return { fn, poller };
-}
-
-/** Waits until the mapping's group has committed `offset` on partition 0 of its topic. */
-async function committedUpTo(source: EventSource, offset: number) {
-  await vi.waitFor(async () => {
-    expect((await committedOffsets(bootstrap, source.groupId, source.topic))[0]).toBe(offset);
-  }, WAIT);
 }
 
 /** A source topic and its Kafka destination topic. */
@@ -213,7 +206,7 @@ describe('offline Kafka poller with a schema registry', () => {
     ]);
 
     // Assess
-    await committedUpTo(source, 3);
+    await committedUpTo(bootstrap, source, 3);
     const records = fn.records();
     expect(offsetsOf(records)).toEqual([0, 2]);
     expect(records.map((record) => text(record.key))).toEqual(['"k-1"', '"k-1"']);
@@ -245,7 +238,7 @@ describe('offline Kafka poller with a schema registry', () => {
     );
 
     // Assess
-    await committedUpTo(source, 4);
+    await committedUpTo(bootstrap, source, 4);
     expect(fn.records().map((record) => JSON.parse(text(record.value) ?? '').cents)).toEqual([1000, 2500]);
   });
 
@@ -270,7 +263,7 @@ describe('offline Kafka poller with a schema registry', () => {
     ]);
 
     // Assess
-    await committedUpTo(source, 5);
+    await committedUpTo(bootstrap, source, 5);
     expect(offsetsOf(fn.records())).toEqual([0, 3, 4]);
     const written = await readWithKafkaPython(bootstrap, dlq, 2);
     expect(written.map((record) => text(record.key))).toEqual(['missing', 'broken']);
@@ -308,7 +301,7 @@ describe('offline Kafka poller with a schema registry', () => {
     await startTestRegistry(bootstrap, own.topic, own.port);
 
     // Assess
-    await committedUpTo(source, 3);
+    await committedUpTo(bootstrap, source, 3);
     expect(fn.records().map((record) => JSON.parse(text(record.value) ?? '').id)).toEqual([
       'o-0',
       'o-1',
@@ -324,7 +317,7 @@ describe('offline Kafka poller with a schema registry', () => {
     const order = (n: number) => serdes.avro({ id: `o-${n}`, cents: n });
     const { fn: first, poller } = await startDecoding(source, registry.url);
     await produce(bootstrap, topic, [{ value: await order(0) }, { value: await order(1) }]);
-    await committedUpTo(source, 2);
+    await committedUpTo(bootstrap, source, 2);
     await poller.stop();
 
     // Act
