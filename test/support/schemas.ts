@@ -17,6 +17,37 @@ export const ORDER_AVRO = JSON.stringify({
     { name: 'cents', type: 'long' },
   ],
 });
+/**
+ * shop.Order in Avro with each kind of field the JSON mapping handles: a nullable union, an array of
+ * records, an enum and bytes, all but `id` and `amount` with defaults.
+ */
+export const FULL_ORDER_AVRO = JSON.stringify({
+  type: 'record',
+  name: 'Order',
+  namespace: 'shop',
+  fields: [
+    { name: 'id', type: 'string' },
+    { name: 'amount', type: 'double' },
+    { name: 'note', type: ['null', 'string'], default: null },
+    {
+      name: 'items',
+      type: {
+        type: 'array',
+        items: {
+          type: 'record',
+          name: 'Item',
+          fields: [
+            { name: 'sku', type: 'string' },
+            { name: 'quantity', type: 'int' },
+          ],
+        },
+      },
+      default: [],
+    },
+    { name: 'status', type: { type: 'enum', name: 'Status', symbols: ['NEW', 'PAID'] }, default: 'NEW' },
+    { name: 'digest', type: ['null', 'bytes'], default: null },
+  ],
+});
 /** shop.Order as a JSON Schema. */
 export const ORDER_JSON_SCHEMA = JSON.stringify({
   type: 'object',

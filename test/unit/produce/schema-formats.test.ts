@@ -18,28 +18,12 @@ import { loadSchemaRegistryConfig } from '../../../src/shared/schema/config.js';
 import { schemaSerializerFor } from '../../../src/shared/schema/serializer.js';
 import { lambdaContext, produceEvent } from '../../support/http-events.js';
 import { memoryWriter } from '../../support/kafka-events.js';
-import { registerSchema } from '../../support/schemas.js';
+import { FULL_ORDER_AVRO, ORDER_JSON_SCHEMA, registerSchema } from '../../support/schemas.js';
 
-const ORDER_AVRO = JSON.stringify({
-  type: 'record',
-  name: 'Order',
-  namespace: 'shop',
-  fields: [
-    { name: 'id', type: 'string' },
-    { name: 'amount', type: 'double' },
-    { name: 'currency', type: 'string', default: 'EUR' },
-  ],
-});
 const ORDER_PROTO = `syntax = "proto3";
 package shop.v1;
 message Order { string id = 1; int64 cents = 2; repeated string tags = 3; }
 message Refund { string order_id = 1; }`;
-const ORDER_JSON = JSON.stringify({
-  type: 'object',
-  properties: { id: { type: 'string' }, cents: { type: 'integer', minimum: 0 } },
-  required: ['id', 'cents'],
-  additionalProperties: false,
-});
 
 let registry: RunningSchemaRegistry;
 let confluent: ConfluentClient;
@@ -66,13 +50,13 @@ function produceWith(url: string | undefined) {
 beforeAll(async () => {
   registry = await startSchemaRegistry({ port: 0, log: () => {} });
   confluent = new ConfluentClient({ baseURLs: [registry.url], maxRetries: 0 });
-  await register('orders-value', ORDER_AVRO);
+  await register('orders-value', FULL_ORDER_AVRO);
   await register(
     'orders-key',
     JSON.stringify({ type: 'record', name: 'OrderKey', fields: [{ name: 'id', type: 'string' }] }),
   );
   await register('orders.pb-value', ORDER_PROTO, 'PROTOBUF');
-  await register('orders.json-value', ORDER_JSON, 'JSON');
+  await register('orders.json-value', ORDER_JSON_SCHEMA, 'JSON');
 });
 afterAll(() => registry.stop());
 
@@ -98,7 +82,10 @@ describe('produce with a schema', () => {
     expect(await values.deserialize('orders', written[0]?.value as Buffer)).toEqual({
       id: 'o-1',
       amount: 12.5,
-      currency: 'EUR',
+      note: null,
+      items: [],
+      status: 'NEW',
+      digest: null,
     });
     expect(await keys.deserialize('orders', written[1]?.key as Buffer)).toEqual({ id: 'o-2' });
     expect(written[1]?.value).toBeNull();

@@ -1,38 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { compileAvro, decodeAvro, encodeAvro } from '../../../src/shared/schema/avro.js';
 import { SchemaCompileError } from '../../../src/shared/schema/codec.js';
-import { valueIssues } from '../../support/schemas.js';
-
-const ORDER = JSON.stringify({
-  type: 'record',
-  name: 'Order',
-  namespace: 'shop',
-  fields: [
-    { name: 'id', type: 'string' },
-    { name: 'amount', type: 'double' },
-    { name: 'note', type: ['null', 'string'], default: null },
-    {
-      name: 'items',
-      type: {
-        type: 'array',
-        items: {
-          type: 'record',
-          name: 'Item',
-          fields: [
-            { name: 'sku', type: 'string' },
-            { name: 'quantity', type: 'int' },
-          ],
-        },
-      },
-      default: [],
-    },
-    { name: 'status', type: { type: 'enum', name: 'Status', symbols: ['NEW', 'PAID'] }, default: 'NEW' },
-    { name: 'digest', type: ['null', 'bytes'], default: null },
-  ],
-});
+import { FULL_ORDER_AVRO, valueIssues } from '../../support/schemas.js';
 
 describe('Avro values as JSON', () => {
-  const order = compileAvro(ORDER);
+  const order = compileAvro(FULL_ORDER_AVRO);
 
   it('encodes a JSON value and decodes it back, defaults filled, bytes as base64', () => {
     // Act
