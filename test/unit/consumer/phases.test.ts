@@ -11,6 +11,7 @@ import {
   DownstreamUnavailableError,
   RecordTooLargeError,
 } from '../../../src/shared/errors.js';
+import type { RecordWriter } from '../../../src/shared/kafka/writer.js';
 import { memoryWriter, mskEvent } from '../../support/kafka-events.js';
 
 const echo: ConsumerDefinition<{ n: number }> = {
@@ -31,6 +32,22 @@ function partition(values: unknown[]) {
   return parseKafkaEvent(event);
 }
 const records = (values: unknown[]) => [...partition(values).values()][0] ?? [];
+
+/** The write phase of `echo` with one Kafka sink, topic `out`, and a second to write in. */
+function writeToOut(
+  writer: RecordWriter,
+  handled: Awaited<ReturnType<typeof handlePartition>>[],
+  reportBatchItemFailures: boolean,
+) {
+  return writeBatch({
+    writer,
+    sinks: [kafkaSink(writer, 'out')],
+    handled,
+    reportBatchItemFailures,
+    functionName: 'echo',
+    deadline: Date.now() + 1000,
+  });
+}
 
 describe('handle phase', () => {
   it('hands records to the function in order; poison apart; stops the partition at a retriable failure', async () => {
@@ -85,14 +102,7 @@ describe('write phase', () => {
     const handled = [await handlePartition(echo, records([0, 1, 2, 3]))];
 
     // Act
-    const outcome = await writeBatch({
-      writer,
-      sinks: [kafkaSink(writer, 'out')],
-      handled,
-      reportBatchItemFailures: true,
-      functionName: 'echo',
-      deadline: Date.now() + 1000,
-    });
+    const outcome = await writeToOut(writer, handled, true);
 
     // Assess
     expect(outcome.poison.map(({ record }) => record.offset)).toEqual([1]);
@@ -110,14 +120,7 @@ describe('write phase', () => {
     const handled = [await handlePartition(echo, records(['poison', 1]))];
 
     // Act
-    const outcome = await writeBatch({
-      writer,
-      sinks: [kafkaSink(writer, 'out')],
-      handled,
-      reportBatchItemFailures: false,
-      functionName: 'echo',
-      deadline: Date.now() + 1000,
-    });
+    const outcome = await writeToOut(writer, handled, false);
 
     // Assess
     expect(outcome.deadLettered).toBe(0);
