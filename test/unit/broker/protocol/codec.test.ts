@@ -62,24 +62,23 @@ describe('ApiVersions', () => {
     });
   });
 
-  it('v0 response (the layout of the UNSUPPORTED_VERSION fallback)', () => {
+  it.each([
+    [
+      'v0 response (the layout of the UNSUPPORTED_VERSION fallback)',
+      0,
+      { errorCode: 35, apiKeys: [{ apiKey: 18, minVersion: 0, maxVersion: 3 }] },
+      '0023 00000001 0012 0000 0003',
+    ],
+    [
+      'v3 response: compact array, tagged fields after each struct and at the end',
+      3,
+      { errorCode: 0, apiKeys: [{ apiKey: 0, minVersion: 3, maxVersion: 9 }] },
+      '0000 02 0000 0003 0009 00 00000000 00',
+    ],
+  ])('%s', (_, version, response, bytes) => {
     const w = new Writer();
-    encodeResponse(ApiVersions, 0, w, {
-      errorCode: 35,
-      apiKeys: [{ apiKey: 18, minVersion: 0, maxVersion: 3 }],
-      throttleTimeMs: 0,
-    });
-    expect(Buffer.from(w.result())).toEqual(hex('0023 00000001 0012 0000 0003'));
-  });
-
-  it('v3 response: compact array, tagged fields after each struct and at the end', () => {
-    const w = new Writer();
-    encodeResponse(ApiVersions, 3, w, {
-      errorCode: 0,
-      apiKeys: [{ apiKey: 0, minVersion: 3, maxVersion: 9 }],
-      throttleTimeMs: 0,
-    });
-    expect(Buffer.from(w.result())).toEqual(hex('0000 02 0000 0003 0009 00 00000000 00'));
+    encodeResponse(ApiVersions, version, w, { ...response, throttleTimeMs: 0 });
+    expect(Buffer.from(w.result())).toEqual(hex(bytes));
   });
 });
 
