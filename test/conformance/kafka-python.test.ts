@@ -3,21 +3,15 @@
  * with auto_offset_reset='earliest', and create_topics with partitions through its admin client.
  */
 import { describe, expect, inject, it } from 'vitest';
-import { afterFile } from '../support/cleanup.js';
 import { uniqueName } from '../support/kafka.js';
-import { kafkajs, kafkaPython } from './support.js';
+import { deleteAfterFile, kafkajs, kafkaPython } from './support.js';
 
 const bootstrap = inject('kafkaBrokers');
 
 describe('kafka-python', () => {
   it('creates topics, produces JSON, consumes it in a group from the earliest offset and commits', async () => {
     const name = uniqueName('cf-python');
-    afterFile(async () => {
-      const admin = kafkajs(bootstrap).admin();
-      await admin.connect();
-      await admin.deleteTopics({ topics: [name] }).catch(() => undefined);
-      await admin.disconnect();
-    });
+    deleteAfterFile(bootstrap, name);
     const created = await kafkaPython<{ topic: string; partitions: number; error: number }[]>(
       bootstrap,
       'create-topics',

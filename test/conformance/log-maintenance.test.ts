@@ -3,23 +3,13 @@
  * DeleteRecords, and compaction keeping the last record of each key.
  */
 import { describe, expect, inject, it, vi } from 'vitest';
-import { afterFile } from '../support/cleanup.js';
 import { uniqueName } from '../support/kafka.js';
-import { kafkajs } from './support.js';
+import { kafkajs, kafkajsTopic } from './support.js';
 
 const bootstrap = inject('kafkaBrokers');
 
-async function topic(prefix: string, configEntries: { name: string; value: string }[]) {
-  const name = uniqueName(prefix);
-  const admin = kafkajs(bootstrap).admin();
-  await admin.connect();
-  await admin.createTopics({ waitForLeaders: true, topics: [{ topic: name, configEntries }] });
-  afterFile(async () => {
-    await admin.deleteTopics({ topics: [name] }).catch(() => undefined);
-    await admin.disconnect();
-  });
-  return name;
-}
+const topic = (prefix: string, configEntries: { name: string; value: string }[]) =>
+  kafkajsTopic(bootstrap, prefix, { configEntries });
 
 async function send(name: string, messages: { key?: string; value: string | null; timestamp?: string }[]) {
   const producer = kafkajs(bootstrap).producer();

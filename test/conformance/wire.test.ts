@@ -12,8 +12,7 @@ import { Produce } from '../../src/broker/protocol/messages/produce.js';
 import { type Api, decodeResponse, encodeRequest } from '../../src/broker/protocol/schema.js';
 import { encodeBatch } from '../../src/broker/records/batch.js';
 import { afterFile } from '../support/cleanup.js';
-import { uniqueName } from '../support/kafka.js';
-import { kafkajs } from './support.js';
+import { kafkajsTopic } from './support.js';
 
 const bootstrap = inject('kafkaBrokers');
 
@@ -75,17 +74,7 @@ class RawClient {
   }
 }
 
-async function topic(prefix: string) {
-  const name = uniqueName(prefix);
-  const admin = kafkajs(bootstrap).admin();
-  await admin.connect();
-  await admin.createTopics({ waitForLeaders: true, topics: [{ topic: name }] });
-  afterFile(async () => {
-    await admin.deleteTopics({ topics: [name] }).catch(() => undefined);
-    await admin.disconnect();
-  });
-  return name;
-}
+const topic = (prefix: string) => kafkajsTopic(bootstrap, prefix);
 
 const produceRequest = (name: string, records: Buffer) => ({
   transactionalId: null,

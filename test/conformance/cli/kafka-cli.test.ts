@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { describe, expect, inject, it } from 'vitest';
 import { afterFile } from '../../support/cleanup.js';
 import { uniqueName } from '../../support/kafka.js';
-import { kafkajs } from '../support.js';
+import { deleteAfterFile, kafkajs, kafkajsTopic } from '../support.js';
 import { kafkaTool, tools } from './support.js';
 
 const bootstrap = inject('kafkaBrokers');
@@ -24,12 +24,7 @@ function table(output: string): string[][] {
 describe('Apache Kafka CLI tools', () => {
   it('kafka-topics creates, describes and alters; console tools produce and consume; consumer-groups describes and resets', async () => {
     const name = uniqueName('cf-cli');
-    afterFile(async () => {
-      const admin = kafkajs(bootstrap).admin();
-      await admin.connect();
-      await admin.deleteTopics({ topics: [name] }).catch(() => undefined);
-      await admin.disconnect();
-    });
+    deleteAfterFile(bootstrap, name);
     expect(
       await kafkaTool(tools.topics, [
         ...server,
@@ -112,14 +107,10 @@ describe('Apache Kafka CLI tools', () => {
   });
 
   it('kafka-configs alters topic configs incrementally and describes them; kafka-delete-records moves the low watermark', async () => {
-    const name = uniqueName('cf-cli-configs');
+    const name = await kafkajsTopic(bootstrap, 'cf-cli-configs');
     const admin = kafkajs(bootstrap).admin();
     await admin.connect();
-    afterFile(async () => {
-      await admin.deleteTopics({ topics: [name] }).catch(() => undefined);
-      await admin.disconnect();
-    });
-    await admin.createTopics({ waitForLeaders: true, topics: [{ topic: name }] });
+    afterFile(() => admin.disconnect());
     const topicEntity = ['--entity-type', 'topics', '--entity-name', name];
     await kafkaTool(tools.configs, [
       ...server,

@@ -3,27 +3,13 @@
  * every compression codec, each batch read back byte for byte.
  */
 import { describe, expect, inject, it } from 'vitest';
-import { afterFile } from '../../support/cleanup.js';
-import { uniqueName } from '../../support/kafka.js';
-import { kafkajs } from '../support.js';
+import { kafkajs, kafkajsTopic } from '../support.js';
 import { kcat } from './support.js';
 
 const bootstrap = inject('kafkaBrokers');
 
-async function topic(prefix: string, partitions = 1, configEntries: { name: string; value: string }[] = []) {
-  const name = uniqueName(prefix);
-  const admin = kafkajs(bootstrap).admin();
-  await admin.connect();
-  await admin.createTopics({
-    waitForLeaders: true,
-    topics: [{ topic: name, numPartitions: partitions, configEntries }],
-  });
-  afterFile(async () => {
-    await admin.deleteTopics({ topics: [name] }).catch(() => undefined);
-    await admin.disconnect();
-  });
-  return name;
-}
+const topic = (prefix: string, partitions = 1, configEntries: { name: string; value: string }[] = []) =>
+  kafkajsTopic(bootstrap, prefix, { partitions, configEntries });
 
 interface KcatRecord {
   topic: string;
