@@ -4,15 +4,13 @@ import type { RecordWriter, WriteResult } from '../../../src/shared/kafka/writer
 import { loadProduceConfig } from '../../../src/shared/produce/config.js';
 import { createProduceHandler } from '../../../src/shared/produce/http.js';
 import { ProduceService } from '../../../src/shared/produce/service.js';
-import { httpEvent, lambdaContext, produceEvent } from '../../support/http-events.js';
+import { httpEvent, lambdaContext } from '../../support/http-events.js';
 import { memoryWriter } from '../../support/kafka-events.js';
+import { produceApi } from '../../support/produce.js';
 
 /** The route's answer to `body` on `topic`: status and parsed body. */
-async function post(writer: RecordWriter, topic: string, body: unknown, env: NodeJS.ProcessEnv = {}) {
-  const handler = createProduceHandler(new ProduceService(writer, loadProduceConfig(env)));
-  const response = await handler(produceEvent(topic, { body }), lambdaContext());
-  return { status: response.statusCode, body: JSON.parse(response.body) };
-}
+const post = (writer: RecordWriter, topic: string, body: unknown, env: NodeJS.ProcessEnv = {}) =>
+  produceApi(writer, env).produce(topic, body);
 
 /** A writer answering every record with `answer`. */
 function answering(answer: (timestamp: number, index: number) => WriteResult): RecordWriter {
@@ -65,6 +63,7 @@ describe('produce handler', () => {
     // Assess
     expect(answer).toEqual({
       status: 200,
+      headers: expect.any(Object),
       body: {
         topic: 'events',
         records: [

@@ -11,13 +11,8 @@ import {
 } from '@confluentinc/schemaregistry';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningSchemaRegistry, startSchemaRegistry } from '../../../src/schema-registry/server.js';
-import { loadProduceConfig } from '../../../src/shared/produce/config.js';
-import { createProduceHandler } from '../../../src/shared/produce/http.js';
-import { ProduceService } from '../../../src/shared/produce/service.js';
-import { loadSchemaRegistryConfig } from '../../../src/shared/schema/config.js';
-import { schemaSerializerFor } from '../../../src/shared/schema/serializer.js';
-import { lambdaContext, produceEvent } from '../../support/http-events.js';
 import { memoryWriter } from '../../support/kafka-events.js';
+import { produceApi } from '../../support/produce.js';
 import { FULL_ORDER_AVRO, ORDER_JSON_SCHEMA, registerSchema } from '../../support/schemas.js';
 
 const ORDER_PROTO = `syntax = "proto3";
@@ -33,18 +28,8 @@ const register = (subject: string, schema: string, schemaType?: 'AVRO' | 'PROTOB
 
 function produceWith(url: string | undefined) {
   const { writer, written } = memoryWriter();
-  const serializer = schemaSerializerFor(loadSchemaRegistryConfig(url ? { SCHEMA_REGISTRY_URL: url } : {}));
-  const client = serializer.registry;
-  const handler = createProduceHandler(new ProduceService(writer, loadProduceConfig({}), serializer));
-  const produce = async (topic: string, body: unknown) => {
-    const response = await handler(
-      produceEvent(topic, typeof body === 'string' ? { rawBody: body } : { body }),
-      lambdaContext(),
-    );
-    const typed = response as { statusCode: number; body: string; headers?: Record<string, unknown> };
-    return { status: typed.statusCode, body: JSON.parse(typed.body), headers: typed.headers ?? {} };
-  };
-  return { produce, written, client };
+  const { produce, schemas } = produceApi(writer, url ? { SCHEMA_REGISTRY_URL: url } : {});
+  return { produce, written, client: schemas.registry };
 }
 
 beforeAll(async () => {
