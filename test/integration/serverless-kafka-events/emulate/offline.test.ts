@@ -5,9 +5,9 @@
  * SIGKILL while records flow.
  */
 import { readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, inject, it, vi } from 'vitest';
-import { repositoryRoot } from '../../../../infra/kafka/broker.js';
 import { loadSchemaRegistryConfig } from '../../../../src/shared/schema/config.js';
 import { schemaSerializerFor } from '../../../../src/shared/schema/serializer.js';
 import { createTestTopic, uniqueName } from '../../../support/kafka.js';
@@ -47,7 +47,8 @@ afterEach(async () => {
 });
 
 async function fixtureEnv(overrides: NodeJS.ProcessEnv = {}) {
-  const recordFile = join(repositoryRoot, '.local', `${uniqueName('offline-kafka-records')}.jsonl`);
+  // The temporary folder always exists; .local/ does not in a fresh clone (the broker keeps the tests' data in memory).
+  const recordFile = join(tmpdir(), `${uniqueName('offline-kafka-records')}.jsonl`);
   files.push(recordFile);
   return {
     KAFKA_BROKERS: bootstrap,
