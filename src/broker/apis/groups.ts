@@ -63,7 +63,7 @@ export const leaveGroup = handler(LeaveGroup, (request, { broker, version }) => 
   const members = request.members.map((m) => ({
     memberId: m.memberId,
     groupInstanceId: m.groupInstanceId,
-    errorCode: broker.groups.leave(request.groupId, m.memberId),
+    errorCode: broker.groups.leave(request.groupId, m.memberId, m.groupInstanceId),
   }));
   return { throttleTimeMs: 0, errorCode: ErrorCode.NONE, members };
 });

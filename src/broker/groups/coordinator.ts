@@ -400,10 +400,20 @@ export class GroupCoordinator {
     return group.state === 'PreparingRebalance' ? ErrorCode.REBALANCE_IN_PROGRESS : ErrorCode.NONE;
   }
 
-  /** LeaveGroup for one member; returns its error code. */
-  leave(groupId: string, memberId: string): number {
+  /**
+   * LeaveGroup for one member; returns its error code. A member id of '' with a group instance id
+   * (LeaveGroup v3+, what Kafka's `removeMembersFromConsumerGroup` sends for a static member, which
+   * never leaves by itself) names the member holding that instance id, as in Kafka.
+   */
+  leave(groupId: string, memberId: string, groupInstanceId: string | null = null): number {
     const group = this.groups.get(groupId);
     if (!group) return ErrorCode.UNKNOWN_MEMBER_ID;
+    if (memberId === '' && groupInstanceId !== null) {
+      const member = [...group.members.values()].find((m) => m.groupInstanceId === groupInstanceId);
+      if (!member) return ErrorCode.UNKNOWN_MEMBER_ID;
+      this.removeMemberAndRebalance(group, member, 'was removed by its group instance id');
+      return ErrorCode.NONE;
+    }
     const pendingTimer = group.pending.get(memberId);
     if (pendingTimer) {
       clearTimeout(pendingTimer);

@@ -11,11 +11,16 @@ import { OffsetStore } from '../../../../src/broker/groups/offsets.js';
 
 const protocols = [{ name: 'range', metadata: Buffer.from('m') }];
 
-function join(coordinator: Coordinator, memberId: string, clientId = 'c') {
+function join(
+  coordinator: Coordinator,
+  memberId: string,
+  clientId = 'c',
+  groupInstanceId: string | null = null,
+) {
   return coordinator.join({
     groupId: 'g',
     memberId,
-    groupInstanceId: null,
+    groupInstanceId,
     sessionTimeoutMs: 10_000,
     rebalanceTimeoutMs: 20_000,
     protocolType: 'consumer',
@@ -116,6 +121,14 @@ describe('GroupCoordinator', () => {
     expect(coordinator.heartbeat('g', a.memberId, 2)).toBe(27);
     const rejoined = await join(coordinator, a.memberId, 'a');
     expect(rejoined.generationId).toBe(3);
+  });
+
+  it('LeaveGroup with no member id removes the member of that group instance id (a static member)', async () => {
+    const a = await join(coordinator, '', 'a', 'static-1');
+    await sync(coordinator, a.memberId, 1, [{ memberId: a.memberId, assignment: Buffer.alloc(0) }]);
+    expect(coordinator.leave('g', '', 'nobody')).toBe(25);
+    expect(coordinator.leave('g', '', 'static-1')).toBe(0);
+    expect(coordinator.describe('g').groupState).toBe('Empty');
   });
 
   it('removes a member whose session times out and rebalances the rest', async () => {
