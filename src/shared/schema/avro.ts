@@ -140,6 +140,18 @@ function expected(type: Type): string {
   }
 }
 
+/**
+ * For a union whose branch shows from its value, a value written in Avro's JSON encoding (`{"long": 5}`, as
+ * other tools send it) gets a hint to send the branch's value itself.
+ */
+function wrappedBranchHint(type: Type, found: unknown): string {
+  if (type.typeName !== 'union:unwrapped' || !isObject(found)) return '';
+  const keys = Object.keys(found);
+  const [key] = keys;
+  const branch = parts(type).types?.find((candidate) => candidate.branchName === key);
+  return keys.length === 1 && branch ? `; send the ${key} value itself, not {"${key}": value}` : '';
+}
+
 /** avsc's path (strings) as keys and array indexes, following the value. */
 function valuePath(value: unknown, path: readonly string[]): (string | number)[] {
   let current = value;
@@ -160,7 +172,10 @@ function issuesOf(compiled: CompiledAvro, value: unknown): FieldIssue[] {
     errorHook: (path, found, type) =>
       issues.push({
         path: valuePath(value, path),
-        message: found === undefined ? `required: ${expected(type)}` : `must be ${expected(type)}`,
+        message:
+          found === undefined
+            ? `required: ${expected(type)}`
+            : `must be ${expected(type)}${wrappedBranchHint(type, found)}`,
       }),
   });
   // avsc stops at the first record holding an undeclared field; the pass above found the rest.

@@ -61,7 +61,7 @@ export class SchemaSerializer {
     const expectedType: SchemaType = SCHEMA_TYPES[choice.format];
     if (schema.schemaType !== expectedType) {
       throw new SchemaUnusableError(
-        `${describe(choice)} is a ${schema.schemaType} schema, not ${expectedType} (${choice.format})`,
+        `${describe(choice)} is of schema type ${schema.schemaType}, not ${expectedType} (${choice.format})`,
       );
     }
     // Compiled once per id: `latest` moving to a new version compiles that version once.

@@ -47,6 +47,20 @@ describe('Avro values as JSON', () => {
     ]);
   });
 
+  it("says to send a union's branch value itself when it comes in Avro's JSON encoding", () => {
+    // Act
+    const issues = valueIssues(() => encodeAvro(order, { id: 'o', amount: 1, note: { string: 'gift' } }));
+
+    // Assess
+    expect(issues).toEqual([
+      {
+        path: ['note'],
+        message:
+          'must be a value of one of the union\'s types: null, string; send the string value itself, not {"string": value}',
+      },
+    ]);
+  });
+
   it('refuses fields the schema does not declare, nested ones too', () => {
     // Act
     const issues = valueIssues(() =>
