@@ -17,7 +17,9 @@ import { ensureTopics } from './topics.js';
 const say = (message: string) => console.log(`[local] ${message}`);
 const supervisor = new Supervisor(say);
 
-// Ctrl-C reaches every process of the group, and tsx relays it again: the second signal changes nothing.
+// `npm start` execs node itself (no shell, no tsx wrapper process in between), so a SIGTERM that npm relays
+// reaches this process, and nothing else relays (or escalates) it. Ctrl-C reaches every process of the
+// group; a second signal changes nothing.
 // A closed terminal (SIGHUP) stops the stack too: serverless offline, in a session of its own, would not
 // get the hangup and would stay behind.
 for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {

@@ -275,4 +275,20 @@ describe('npm start', () => {
 
     await killPart(stack, BROKER.marker, BROKER.name, BROKER.crash);
   });
+  it('stops whole with status 0 when npm itself gets SIGTERM (as timeout, CI and process managers send it)', {
+    timeout: 300_000,
+  }, async () => {
+    const stack = await npmStart();
+    const everything = stack.processes();
+
+    // npm relays SIGTERM to its script's process: node itself, as the start script execs it.
+    stack.child.kill('SIGTERM');
+
+    expect(await stack.exited).toBe(0);
+    expect(stack.output()).toContain('SIGTERM received; stopping the local stack');
+    await vi.waitFor(() => expect(everything.filter(isAlive)).toEqual([]), {
+      timeout: 30_000,
+      interval: 250,
+    });
+  });
 });
