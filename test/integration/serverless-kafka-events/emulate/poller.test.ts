@@ -266,7 +266,9 @@ describe('offline Kafka poller', () => {
 
   it('AT_TIMESTAMP starts at the first record at or after the timestamp', async () => {
     // Prepare
-    const topic = await createTestTopic(bootstrap, 'okafka-timestamp');
+    // These CreateTimes are from 1970: without retention.ms=-1 the broker's next retention check
+    // would delete them.
+    const topic = await createTestTopic(bootstrap, 'okafka-timestamp', { configs: { 'retention.ms': '-1' } });
     await produce(bootstrap, topic, [
       { value: 'old-1', timestamp: '1000000' },
       { value: 'old-2', timestamp: '1000500' },
