@@ -115,14 +115,15 @@ describe('schemathesis against the local stack', () => {
     const admin = await testConnection(bootstrap).admin();
     topicsBefore = new Set(await admin.listTopics());
     // One after the other: kafkajs' waitForLeaders trips over topics created alongside.
-    const create = async (prefix: string, count: number, partitions: number) => {
+    const create = async (prefix: string, count: number, options: Parameters<typeof createTestTopic>[2]) => {
       const names: string[] = [];
-      for (let i = 0; i < count; i++) names.push(await createTestTopic(bootstrap, prefix, { partitions }));
+      for (let i = 0; i < count; i++) names.push(await createTestTopic(bootstrap, prefix, options));
       return names;
     };
-    produceTopics = await create('fuzz.produce', 2, 3);
-    adminTopics = await create('fuzz.admin', 2, 1);
-    doomedTopics = await create('fuzz.doomed', 6, 1);
+    // Generated CreateTimes go back to 1970: time retention would delete them before the read-back.
+    produceTopics = await create('fuzz.produce', 2, { partitions: 3, configs: { 'retention.ms': '-1' } });
+    adminTopics = await create('fuzz.admin', 2, { partitions: 1 });
+    doomedTopics = await create('fuzz.doomed', 6, { partitions: 1 });
     await rm(reportDir, { recursive: true, force: true });
     await mkdir(reportDir, { recursive: true });
     // A registry of its own, empty: schema-format requests get the registry's answers (404s), never a 503
