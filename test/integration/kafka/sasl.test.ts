@@ -54,7 +54,10 @@ describe('SASL authentication against a real broker (SCRAM-SHA-512 and PLAIN)', 
     expect(JSON.stringify(answer.body)).not.toContain(user.username);
   });
 
-  it('reads the credentials from a Secrets Manager secret (moto as a real local server)', async () => {
+  // Starting moto (and installing it from PyPI on a fresh clone) takes 20-30 s of the run.
+  it('reads the credentials from a Secrets Manager secret (moto as a real local server)', {
+    timeout: 180_000,
+  }, async () => {
     // Prepare: the SDK finds moto through AWS_ENDPOINT_URL, as it would find AWS.
     const moto = await startMoto();
     const awsEnvironment = {
