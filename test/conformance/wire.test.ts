@@ -1,7 +1,7 @@
 /**
  * Raw requests, written with our codec, where no client library lets a test reach: the ApiVersions
- * fallback for a version the broker does not know, a corrupt batch refused by its CRC-32C, and Fetch long
- * polling on minBytes and maxWaitMs.
+ * fallback for a version the broker does not know, a corrupt batch refused by its CRC-32C, a record
+ * refused by its timestamp with Kafka's record error, and Fetch long polling on minBytes and maxWaitMs.
  */
 import { connect, type Socket } from 'node:net';
 import { describe, expect, inject, it } from 'vitest';
@@ -142,6 +142,33 @@ describe('the wire protocol', () => {
     expect(refused.responses[0]?.partitionResponses[0]?.errorCode).toBe(2);
     const accepted = await client.call(Produce, 9, produceRequest(name, batch));
     expect(accepted.responses[0]?.partitionResponses[0]).toMatchObject({ errorCode: 0, baseOffset: 0 });
+  });
+
+  it('refuses a CreateTime over message.timestamp.after.max.ms ahead with INVALID_TIMESTAMP, naming the window in longs', async () => {
+    const name = await topic('cf-wire-timestamp');
+    const client = await RawClient.open(bootstrap);
+    const ahead = Date.now() + 2 * 3_600_000;
+    const batch = encodeBatch({
+      baseOffset: 0,
+      records: [
+        { timestamp: Date.now(), key: null, value: Buffer.from('now') },
+        { timestamp: ahead, key: null, value: Buffer.from('two hours ahead') },
+      ],
+    });
+    const refused = (await client.call(Produce, 9, produceRequest(name, batch))).responses[0]
+      ?.partitionResponses[0];
+    expect(refused?.errorCode).toBe(32);
+    expect(refused?.recordErrors).toHaveLength(1);
+    const [error] = refused?.recordErrors ?? [];
+    expect(error?.batchIndex).toBe(1);
+    const window = error?.batchIndexErrorMessage?.match(
+      /^Timestamp (\d+) of message with offset 1 is out of range\. The timestamp should be within \[(-?\d+), (-?\d+)\]$/,
+    );
+    expect(window?.[1]).toBe(String(ahead));
+    // The defaults: before = Long.MAX_VALUE, after = one hour, both from the same now. Exact in longs.
+    const [low, high] = [BigInt(window?.[2] ?? 0), BigInt(window?.[3] ?? 0)];
+    expect(high - low).toBe(9_223_372_036_854_775_807n + 3_600_000n);
+    expect(Number(high) - 3_600_000).toBeLessThanOrEqual(Date.now());
   });
 
   it('long-polls Fetch: an empty answer after maxWaitMs, or as soon as minBytes arrive', async () => {

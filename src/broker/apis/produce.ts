@@ -162,17 +162,24 @@ function checkTimestamps(topic: Topic, timestamps: number[], now: number): void 
   if (topic.config.logAppendTime) return;
   const before = topic.config.number('message.timestamp.before.max.ms');
   const after = topic.config.number('message.timestamp.after.max.ms');
-  const errors = timestamps.flatMap((timestamp, batchIndex) =>
+  const refused = timestamps.flatMap((timestamp, batchIndex) =>
     timestamp >= 0 && (now - timestamp > before || timestamp - now > after)
-      ? [
-          {
-            batchIndex,
-            batchIndexErrorMessage: `Timestamp ${timestamp} of message with offset ${batchIndex} is out of range. The timestamp should be within [${now - before}, ${now + after}]`,
-          },
-        ]
+      ? [{ timestamp, batchIndex }]
       : [],
   );
-  if (errors.length > 0) throw new RecordErrors(ErrorCode.INVALID_TIMESTAMP, errors);
+  if (refused.length === 0) return;
+  // The window as Kafka prints it: Java longs, which wrap. As doubles, the default lower bound
+  // (now - Long.MAX_VALUE) would lose its last digits.
+  const long = (name: string) => BigInt(topic.config.value(name));
+  const low = BigInt.asIntN(64, BigInt(now) - long('message.timestamp.before.max.ms'));
+  const high = BigInt.asIntN(64, BigInt(now) + long('message.timestamp.after.max.ms'));
+  throw new RecordErrors(
+    ErrorCode.INVALID_TIMESTAMP,
+    refused.map(({ timestamp, batchIndex }) => ({
+      batchIndex,
+      batchIndexErrorMessage: `Timestamp ${timestamp} of message with offset ${batchIndex} is out of range. The timestamp should be within [${low}, ${high}]`,
+    })),
+  );
 }
 
 function appendOne(
